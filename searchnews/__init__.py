@@ -1,0 +1,53 @@
+"""searchnews: full-text search for folders of scraped news.
+
+The public API::
+
+    from searchnews import NewsIndex, clean_file
+
+    with NewsIndex.open("./index", create=True) as ix:
+        ix.add("./corpus")
+        results = ix.search('"missile test" AND sanctions', limit=10)
+
+See the README for the query syntax and the ranking.
+"""
+
+from .api import NewsIndex
+from .cleaning import clean_file, clean_string, clean_text
+from .errors import (
+    ArticleNotFound,
+    CorpusError,
+    DocumentError,
+    IndexCorrupt,
+    IndexLocked,
+    IndexNotFound,
+    IndexNotWritable,
+    QuerySyntaxError,
+    SearchnewsError,
+)
+from .models import Article, FileProblem, Hit, IndexReport, IndexStats, SearchResults, Snippet
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "NewsIndex",
+    "Article",
+    "Hit",
+    "SearchResults",
+    "Snippet",
+    "IndexReport",
+    "IndexStats",
+    "FileProblem",
+    "clean_file",
+    "clean_string",
+    "clean_text",
+    "SearchnewsError",
+    "CorpusError",
+    "DocumentError",
+    "IndexNotFound",
+    "IndexCorrupt",
+    "IndexLocked",
+    "IndexNotWritable",
+    "ArticleNotFound",
+    "QuerySyntaxError",
+    "__version__",
+]

@@ -1,0 +1,187 @@
+"""NewsIndex: the one object the command-line interface and other applications use.
+
+Example::
+
+    from searchnews import NewsIndex
+
+    with NewsIndex.create("./index") as ix:
+        report = ix.add(["./corpus"])
+        for hit in ix.search("ICBM sanctions", limit=5):
+            print(hit.score, hit.headline)
+
+Terms:
+    searcher
+        A Whoosh searcher: a read-only view of the index as of its last
+        commit. ``NewsIndex`` keeps one per thread, refreshes it when the
+        index has changed, and closes them all in :meth:`NewsIndex.close`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import Counter
+from collections.abc import Iterable
+
+from . import schema as S
+from .dates import parse_date
+from .errors import ArticleNotFound, SearchnewsError
+from .indexing import Indexer, Progress, create_index, index_exists, open_index
+from .models import Article, IndexReport, IndexStats, SearchResults
+from .searching import run_search
+
+__all__ = ["NewsIndex", "DEFAULT_INDEX", "INDEX_ENV"]
+
+#: Where the index lives when no path is given.
+DEFAULT_INDEX = "index"
+#: The environment variable that overrides :data:`DEFAULT_INDEX`.
+INDEX_ENV = "SEARCHNEWS_INDEX"
+
+
+def default_index_path() -> str:
+    """``$SEARCHNEWS_INDEX`` if set, else ``./index``."""
+    return os.environ.get(INDEX_ENV) or DEFAULT_INDEX
+
+
+class NewsIndex:
+    """A searchnews index on disk. Use :meth:`create` or :meth:`open`; close it, or use ``with``."""
+
+    def __init__(self, ix, path: str) -> None:
+        self._ix = ix
+        self.path = path
+        self._local = threading.local()
+        self._searchers: list = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    # -- opening ---------------------------------------------------------------
+    @classmethod
+    def create(cls, path: str | os.PathLike[str] | None = None) -> NewsIndex:
+        """Create a new, empty index at ``path`` (replacing any index there)."""
+        path = os.fspath(path or default_index_path())
+        return cls(create_index(path), path)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None, *, create: bool = False) -> NewsIndex:
+        """Open the index at ``path``; with ``create=True`` make one if there is none."""
+        path = os.fspath(path or default_index_path())
+        if create and not index_exists(path):
+            return cls.create(path)
+        return cls(open_index(path), path)
+
+    @staticmethod
+    def exists(path: str | os.PathLike[str] | None = None) -> bool:
+        """True when ``path`` holds an index."""
+        return index_exists(os.fspath(path or default_index_path()))
+
+    def __enter__(self) -> NewsIndex:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close every searcher opened by this object."""
+        with self._lock:
+            for searcher in self._searchers:
+                searcher.close()
+            self._searchers.clear()
+            self._closed = True
+        self._local = threading.local()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise SearchnewsError("this NewsIndex is closed")
+
+    # -- writing ---------------------------------------------------------------
+    def add(self, paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *,
+            progress: Progress | None = None, follow_symlinks: bool = False) -> IndexReport:
+        """Index the files under ``paths``: new and changed files are (re)read, vanished ones deleted.
+
+        ``progress(done, total, path)`` is called as files are read.
+        """
+        self._check_open()
+        if isinstance(paths, (str, os.PathLike)):
+            paths = [paths]
+        return Indexer(self._ix, self.path).run(paths, progress=progress, follow_symlinks=follow_symlinks)
+
+    # -- reading ---------------------------------------------------------------
+    def _searcher(self):
+        self._check_open()
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self._ix.searcher(weighting=S.make_scoring())
+            with self._lock:
+                self._searchers.append(searcher)
+        elif not searcher.up_to_date():
+            fresh = searcher.refresh()
+            with self._lock:
+                if fresh is not searcher:
+                    self._searchers.remove(searcher)
+                    self._searchers.append(fresh)
+            searcher = fresh
+        self._local.searcher = searcher
+        return searcher
+
+    def search(self, query: str, limit: int = 10, offset: int = 0, *, highlight: bool = True) -> SearchResults:
+        """Search; see :mod:`searchnews.searching` for the syntax and the ranking.
+
+        Raises :class:`searchnews.errors.QuerySyntaxError` for a query that cannot be parsed.
+        Safe to call from several threads at once.
+        """
+        return run_search(self._searcher(), query, limit=limit, offset=offset, highlight=highlight)
+
+    def get(self, article_id: str) -> Article:
+        """The stored article with this id; raises :class:`ArticleNotFound`."""
+        fields = self._searcher().document(**{S.ID: article_id})
+        if fields is None:
+            raise ArticleNotFound(f"no article with id {article_id!r} in {self.path}")
+        return _article(fields)
+
+    def __len__(self) -> int:
+        return self._searcher().doc_count()
+
+    def stats(self) -> IndexStats:
+        """Article count, sources, languages, date range and size on disk."""
+        searcher = self._searcher()
+        sources: Counter[str] = Counter()
+        languages: Counter[str] = Counter()
+        first = last = None
+        for fields in searcher.all_stored_fields():
+            sources[fields.get(S.SOURCE) or "(unknown)"] += 1
+            languages[fields.get(S.LANGUAGE) or "(unknown)"] += 1
+            date = parse_date(fields.get(S.PUBLISHED))
+            if date:
+                first = date if first is None or date < first else first
+                last = date if last is None or date > last else last
+        size = sum(os.path.getsize(os.path.join(self.path, f)) for f in os.listdir(self.path)
+                   if os.path.isfile(os.path.join(self.path, f)))
+        return IndexStats(
+            path=self.path,
+            articles=searcher.doc_count(),
+            sources=tuple(sources.most_common()),
+            languages=tuple(languages.most_common()),
+            first_date=first,
+            last_date=last,
+            size_bytes=size,
+            segments=len(searcher.reader().leaf_readers()) if searcher.doc_count_all() else 0,
+        )
+
+
+def _article(fields: dict) -> Article:
+    def split(value: str | None, separator: str) -> tuple[str, ...]:
+        return tuple(v for v in (value or "").split(separator) if v)
+
+    return Article(
+        headline=fields.get(S.HEADLINE, ""),
+        body=split(fields.get(S.BODY), S.PARAGRAPH_SEPARATOR),
+        captions=split(fields.get(S.CAPTIONS), S.CAPTION_SEPARATOR),
+        source=fields.get(S.SOURCE) or None,
+        authors=split(fields.get(S.AUTHORS), S.AUTHOR_SEPARATOR),
+        date=parse_date(fields.get(S.PUBLISHED)),
+        url=fields.get(S.URL) or None,
+        language=fields.get(S.LANGUAGE) or None,
+        id=fields.get(S.ID),
+        path=fields.get(S.PATH) or None,
+        place=fields.get(S.PLACE) or None,
+    )

@@ -1,0 +1,232 @@
+"""Heuristics as data: the lines that scraped news carries but that are not the article.
+
+Nothing here runs; :mod:`searchnews.cleaning` applies these tables. Every
+pattern is matched against a whole line (after whitespace is normalised), so a
+body paragraph that merely *starts* with "Source" or "Read" is never taken for
+boilerplate: a pattern must describe the line's entire shape.
+
+Terms:
+    promo line
+        A site's own advertising inside the article: "Follow us on ...",
+        "PAY ATTENTION: ...", "Advertisement", newsletter and cookie lines.
+    related marker
+        A line such as "Read also" that introduces the headline of another
+        article; the marker and the headline after it are both dropped.
+    credit
+        The photographer or agency appended to a caption ("Photo: X/AFP").
+    disclaimer
+        An agency's legal notice at the end of wire copy.
+    stamp
+        A line carrying the publication or update time.
+"""
+
+from __future__ import annotations
+
+import re
+
+_I = re.IGNORECASE
+
+#: Whole-line promotional and navigation lines, in English, French and German.
+PROMO_LINES: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, _I)
+    for p in (
+        r"PAY ATTENTION\s*:.*",
+        r"(?:PAY ATTENTION\s*:\s*)?Follow us on .{0,100}",
+        r"New feature\s*:.*",
+        r"(?:ADVERTISEMENT|Advertisement|Advertising|Sponsored( content)?)",
+        r"(?:Continue|Keep) reading( below| the main story)?\.?",
+        r"Story continues below( this)?( advertisement| ad)?\.?",
+        r"Subscribe (now|today|to (our|the) \w+.{0,80})[.!]?",
+        r"Sign up (for|to) (our|the) .{0,80}",
+        r"(Get|Receive) (our|the) .{0,40}newsletter.{0,60}",
+        r".{0,40}\bnewsletter\b.{0,40}(sign up|subscribe|inbox).{0,40}",
+        r"Share (this|on|the) (article|story|page|facebook|twitter|x)\b.{0,80}",
+        r"(Share|Tweet|Email|Print|WhatsApp|Facebook|Twitter|LinkedIn|Copy link)"
+        r"(\s*[|/·,]?\s*(Share|Tweet|Email|Print|WhatsApp|Facebook|Twitter|LinkedIn|Copy link|Telegram))*",
+        r"(We|This (site|website)) uses? cookies.{0,200}",
+        r"(Accept|Reject|Manage) (all )?cookies.{0,40}",
+        r"(Click|Tap) here to .{0,100}",
+        r"Download (our|the) .{0,30}app.{0,80}",
+        r"Listen to (this|the) (article|story).{0,30}",
+        r"Skip to (main )?content",
+        r"(Watch|Video)\s*:\s*.{0,100}",
+        r"Publicit[ée]",
+        r"Abonnez-vous.{0,100}",
+        r"Suivez-nous .{0,100}",
+        r"Inscrivez-vous .{0,100}",
+        r"Partager (cet article|sur) .{0,60}",
+        r"Anzeige",
+        r"Werbung",
+        r"Folgen Sie uns .{0,100}",
+        r"Jetzt abonnieren.{0,80}",
+        r"Artikel teilen.{0,60}",
+    )
+)
+
+#: An avatar label that some sites print next to an author or agency name: "AFP avatar".
+AVATAR = re.compile(r"(?P<name>.{1,40}?)\s+avatar", _I)
+
+#: A line that introduces a related article's headline (alone, or "Related: X").
+RELATED_MARKER = re.compile(
+    r"(?P<marker>Read also|Also read|Read more|READ MORE|Related|Related articles?|"
+    r"Related stories|See also|More on this story|Lire aussi|À lire aussi|A lire aussi|"
+    r"Lire également|Voir aussi|Lesen Sie auch|Auch interessant|Mehr zum Thema)"
+    r"\s*(?::\s*(?P<rest>.*))?",
+    _I,
+)
+
+#: The longest line taken as the related headline after a marker.
+RELATED_HEADLINE_MAX_WORDS = 20
+
+#: A credit appended to a caption: "... . Photo: STR / AFP/File".
+CREDIT_SUFFIX = re.compile(
+    r"\.?\s*(?:Photo|Photos|Picture|Image|Foto|Bild|Credit|Photo credit|Crédit photo|"
+    r"Photographie)\s*:\s*\S.{0,120}$",
+    _I,
+)
+
+#: A credit in brackets at the end of a caption line: "(Photo: Getty Images)".
+INLINE_CREDIT = re.compile(
+    r"\s*[(\[](?:Photo|Picture|Image|Foto|Bild|Credit|Photo credit|Crédit photo)\s*:\s*"
+    r"[^)\]]{1,120}[)\]]\.?\s*$",
+    _I,
+)
+
+#: A line that is a caption by its prefix: "Image caption, Crowds gather ...".
+CAPTION_PREFIX = re.compile(
+    r"(?:Image caption|Caption|Photo caption|Légende|Bildunterschrift)\s*[,:]\s*(?P<caption>\S.*)",
+    _I,
+)
+
+#: A line that is only a credit: "Image source, Getty Images", "Photo credit: X".
+CREDIT_LINE = re.compile(
+    r"(?:Image source|Photo credit|Image credit|Picture credit|Photo|Credit|Crédit photo|"
+    r"Bildquelle|Foto)\s*[,:]\s*\S.{0,80}",
+    _I,
+)
+
+#: "Source: AFP" on its own line; the value must look like a name, not a sentence.
+SOURCE_LINE = re.compile(r"(?:Source|Quelle)\s*:\s*(?P<value>[^.!?]{1,60})", _I)
+SOURCE_MAX_WORDS = 6
+
+#: "Authors:" alone (names follow on the next lines) or "Author: Jane Doe".
+AUTHORS_LINE = re.compile(r"(?:Authors?|Auteurs?|Autor(?:en)?|Written by)\s*:\s*(?P<value>.*)", _I)
+
+#: A byline: "By Jane Doe", "By Jane Doe and John Roe", "Par Marie Dupont", "Von Hans Maier".
+BYLINE = re.compile(
+    r"(?:By|Par|Von)\s+(?P<names>[A-ZÀ-Ý][\w.'’-]+(?:\s+[A-ZÀ-Ý][\w.'’-]+){0,3}"
+    r"(?:\s*(?:,|\band\b|\bet\b|\bund\b|&)\s*[A-ZÀ-Ý][\w.'’-]+(?:\s+[A-ZÀ-Ý][\w.'’-]+){0,3})*)"
+    r"(?:\s*[,|–—-]\s*.{0,60})?"
+)
+
+#: Reuters-style credits: "(Reporting by X in Seoul; Additional reporting by Y; Editing by Z)".
+#: The credits may be hard-wrapped over several lines; they end at the closing bracket.
+REPORTING_START = re.compile(r"\(\s*(?:Reporting|Additional reporting|Writing|Reported|Compiled) by\b", _I)
+REPORTING_LINE = re.compile(
+    r"\(?\s*(?:Reporting|Additional reporting|Writing|Reported|Compiled) by [^)]{1,400}\)?\.?", _I)
+#: One credit inside them; ``role`` tells reporters (authors) from editors (not authors).
+REPORTING_CREDIT = re.compile(r"(?P<role>[A-Za-z ]+?) by (?P<names>[^;]+)", _I)
+REPORTER_ROLES = ("reporting", "additional reporting", "writing", "reported", "compiled")
+#: The most lines hard-wrapped credits may take.
+REPORTING_MAX_LINES = 4
+
+#: Where a reporter name carries a place: "Jane Doe in Seoul", "Jane Doe at the United Nations".
+REPORTER_PLACE = re.compile(r"\s+(?:in|at|from)\s+(?:the\s+)?[A-Z][\w .'-]*$")
+
+#: Splits a list of names: "A, B and C".
+NAME_SEPARATORS = re.compile(r"\s*(?:;|,|\band\b|\bet\b|\bund\b|&)\s*")
+
+#: A time stamp line. ``kind`` says whether it is the publication or an update.
+STAMP_LINES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("updated", re.compile(
+        r"(?:Last updated|Updated|Mis à jour(?: le)?|Aktualisiert(?: am)?)\s*(?:on\s*)?:?\s*(?P<date>.{6,60})", _I)),
+    ("published", re.compile(
+        r"(?:Published|Posted|First published|Publié(?: le)?|Veröffentlicht(?: am)?|Stand|Datum|Date)"
+        r"\s*(?:on\s*)?:?\s*(?P<date>.{6,60})", _I)),
+)
+
+#: A line that is nothing but a date: "2022-11-26", "26/11/2022 14:05", "November 22, 2022",
+#: "Tuesday 22 November 2022, 14:05 GMT".
+BARE_DATE_LINE = re.compile(
+    r"(?:\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?(?:Z|[+-]\d{2}:?\d{2})?|"
+    r"\d{1,2}[/.]\d{1,2}[/.]\d{4}(?:,?\s+\d{1,2}:\d{2})?|"
+    r"(?:[A-Z][a-z]+day,?\s+)?(?:\d{1,2}\.?\s+[A-Za-zéûä]{3,10}\.?\s+\d{4}|[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4})"
+    r"(?:,?\s+(?:at\s+)?\d{1,2}[:.h]\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s+[A-Z]{2,5})?)?)"
+)
+
+#: Agency legal notices. Matched anywhere in a line; the line is dropped.
+DISCLAIMERS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, _I)
+    for p in (
+        r"\b(?:AFP|Agence France-Presse)\b.{0,200}\b(?:may|shall) not be "
+        r"(?:published|republished|reproduced|redistributed|broadcast|stored)",
+        r"^This (?:article|story|content) (?:was|is) (?:produced|provided|supplied) by .{3,60} "
+        r"(?:and is )?(?:published|republished|used) .{0,60}(?:licen[cs]e|permission|agreement)\b.*",
+        r"\bAFP will not be held liable\b",
+        r"\bAFP does not obtain releases\b",
+        r"may not be published, broadcast, rewritten,? or redistributed",
+        r"Thomson Reuters Trust Principles",
+        r"^Our Standards:",
+        r"^(?:Copyright|©|\(c\))\s*(?:\d{4}\s*)?(?:The )?(?:Associated Press|AP|AFP|Reuters|dpa)\b.*",
+        r"\bdpa\b.{0,120}(?:Alle Rechte vorbehalten|all rights reserved)",
+        r"^(?:©|Copyright).{0,120}(?:All rights reserved|Tous droits réservés|Alle Rechte vorbehalten)",
+    )
+)
+
+#: Agency names as written in bylines and datelines, to their canonical form.
+AGENCIES: dict[str, str] = {
+    "afp": "AFP",
+    "agence france-presse": "AFP",
+    "agence france presse": "AFP",
+    "reuters": "Reuters",
+    "thomson reuters": "Reuters",
+    "ap": "AP",
+    "associated press": "AP",
+    "the associated press": "AP",
+    "dpa": "dpa",
+    "deutsche presse-agentur": "dpa",
+    "upi": "UPI",
+    "bloomberg": "Bloomberg",
+    "xinhua": "Xinhua",
+    "kyodo": "Kyodo",
+    "yonhap": "Yonhap",
+    "efe": "EFE",
+    "ansa": "ANSA",
+    "pa": "PA",
+    "pa media": "PA",
+}
+
+#: A wire reporter's title under a byline: "AP Sports Writer", "Associated Press Writer".
+AGENCY_TITLE = re.compile(
+    r"(?P<agency>AP|Associated Press|AFP|Reuters|dpa)(?:\s+[A-Z][a-z]+){0,2}\s+"
+    r"(?:Writer|Correspondent|Reporter|Editor|Journalist)")
+
+#: Words that stand where an author's name would but name nobody.
+GENERIC_AUTHORS = frozenset({
+    "staff", "staff writer", "staff writers", "staff reporter", "editor", "editors", "editorial",
+    "editorial staff", "news desk", "newsdesk", "web desk", "admin", "administrator", "rédaction",
+    "la rédaction", "redaktion", "correspondent", "our correspondent", "agencies", "wires",
+})
+
+#: A dateline at the start of the first paragraph: "NAIROBI, Kenya (AP) — ".
+DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z .'-]{1,40}(?:,\s+[A-Z][A-Za-z .'-]{1,30})?)"
+    r"(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*"
+    r"\((?P<agency>AP|AFP|Reuters|dpa|UPI|Bloomberg|Xinhua|Yonhap|Kyodo|EFE|ANSA)\)\s*[—–-]{1,2}\s*"
+)
+
+#: Month names in French and German, for the date parser.
+MONTH_NAMES: dict[str, str] = {
+    "janvier": "January", "février": "February", "fevrier": "February", "mars": "March",
+    "avril": "April", "mai": "May", "juin": "June", "juillet": "July", "août": "August",
+    "aout": "August", "septembre": "September", "octobre": "October", "novembre": "November",
+    "décembre": "December", "decembre": "December",
+    "januar": "January", "jänner": "January", "februar": "February", "märz": "March",
+    "maerz": "March", "juni": "June", "juli": "July", "oktober": "October", "dezember": "December",
+}
+
+#: A headline is a short line: longer first lines are taken as body text.
+HEADLINE_MAX_CHARS = 300
+
+#: Hard-wrapped text: runs of lines no longer than this are joined into one paragraph.
+HARD_WRAP_MAX_CHARS = 100

@@ -1,0 +1,182 @@
+"""Saved web pages: the main text (by trafilatura) and the page's own metadata.
+
+trafilatura is good at finding an article's paragraphs among navigation and
+asides; the page's structured metadata tells the rest more reliably than any
+text heuristic. In order of trust:
+
+* headline: the article's ``<h1>``, JSON-LD ``headline``, ``og:title``, ``<title>``;
+* captions: ``<figcaption>``, else the ``alt`` text of images inside ``<figure>``;
+* authors: JSON-LD ``author``, ``<meta name="author">``, ``rel="author"`` links,
+  then trafilatura's guess;
+* date: JSON-LD ``datePublished``, ``article:published_time``, other date
+  meta tags, the first ``<time datetime>``, then trafilatura's guess;
+* url: ``<link rel="canonical">``, ``og:url``;
+* source: JSON-LD ``publisher``, ``og:site_name``;
+* language: ``<html lang>``, ``og:locale``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .dates import parse_date
+from .errors import DocumentError
+
+__all__ = ["Page", "extract_page"]
+
+_DATE_META = (
+    "article:published_time", "og:published_time", "datePublished", "pubdate", "publishdate",
+    "publish-date", "date", "dc.date", "dc.date.issued", "sailthru.date", "parsely-pub-date",
+)
+_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a web page gives before line cleaning: main text and metadata."""
+
+    text: str
+    headline: str | None
+    captions: tuple[str, ...]
+    source: str | None
+    authors: tuple[str, ...]
+    date: dt.datetime | None
+    url: str | None
+    language: str | None
+
+
+def _text(element) -> str:
+    return _WS.sub(" ", element.text_content()).strip()
+
+
+def _json_ld(tree) -> Iterator[dict]:
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text or "")
+        except (ValueError, RecursionError):
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                if "@graph" in item:
+                    stack.append(item["@graph"])
+                kind = item.get("@type")
+                kinds = kind if isinstance(kind, list) else [kind]
+                if any(isinstance(k, str) and k.endswith(("Article", "BlogPosting", "Report")) for k in kinds):
+                    yield item
+
+
+def _names(value) -> list[str]:
+    if isinstance(value, str):
+        return [value] if value.strip() and "://" not in value else []
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    if isinstance(value, list):
+        return [n for v in value for n in _names(v)]
+    return []
+
+
+def _meta(tree, *names: str) -> str | None:
+    for name in names:
+        for attr in ("property", "name", "itemprop"):
+            found = tree.xpath(f'//meta[translate(@{attr}, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", '
+                               f'"abcdefghijklmnopqrstuvwxyz")="{name.lower()}"]/@content')
+            for value in found:
+                if value and value.strip():
+                    return value.strip()
+    return None
+
+
+def _language(tree) -> str | None:
+    lang = tree.xpath("/html/@lang") or tree.xpath("//html/@lang")
+    value = (lang[0] if lang else None) or _meta(tree, "og:locale", "content-language", "language")
+    if not value:
+        return None
+    value = value.strip().replace("_", "-").split("-")[0].lower()
+    return value if re.fullmatch(r"[a-z]{2,3}", value) else None
+
+
+def extract_page(html: str) -> Page:
+    """Main text and metadata of a saved page; :class:`DocumentError` if it has no article text."""
+    import lxml.html
+    import trafilatura
+    from lxml.etree import ParserError
+
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (ParserError, ValueError) as exc:
+        raise DocumentError(f"not a readable HTML page ({exc})") from None
+    ld = list(_json_ld(tree))
+
+    article = tree.xpath("//article")
+    scope = article[0] if article else tree
+    h1 = scope.xpath(".//h1") or tree.xpath("//h1")
+    title = tree.xpath("//title")
+    headline = (
+        (_text(h1[0]) if h1 else None)
+        or next((h for item in ld for h in _names(item.get("headline"))), None)
+        or _meta(tree, "og:title", "twitter:title")
+        or (_text(title[0]) if title else None)
+    )
+
+    captions = [_text(c) for c in tree.xpath("//figure//figcaption")]
+    if not captions:
+        captions = [a.strip() for a in tree.xpath("//figure//img/@alt") if a.strip()]
+
+    authors = [n for item in ld for n in _names(item.get("author"))]
+    if not authors:
+        meta_author = _meta(tree, "author", "article:author", "dc.creator", "byl")
+        if meta_author and "://" not in meta_author:
+            authors = [meta_author]
+    if not authors:
+        authors = [_text(a) for a in scope.xpath('.//a[@rel="author"]') if _text(a)]
+
+    date = None
+    for item in ld:
+        date = parse_date(str(item.get("datePublished") or "")) or date
+        if date:
+            break
+    if date is None:
+        date = parse_date(_meta(tree, *_DATE_META))
+    if date is None:
+        times = scope.xpath(".//time/@datetime") or tree.xpath("//time/@datetime")
+        date = next((d for d in (parse_date(t) for t in times) if d), None)
+
+    canonical = tree.xpath('//link[@rel="canonical"]/@href')
+    url = (canonical[0].strip() if canonical else None) or _meta(tree, "og:url")
+
+    source = next((n for item in ld for n in _names(item.get("publisher"))), None) or _meta(
+        tree, "og:site_name", "application-name")
+
+    try:
+        doc = trafilatura.bare_extraction(
+            html, url=url, include_comments=False, include_tables=False, include_images=False,
+            with_metadata=not (authors and date), favor_precision=False, deduplicate=False)
+    except (ValueError, RecursionError, TypeError) as exc:  # trafilatura's own parse failures
+        raise DocumentError(f"trafilatura could not read the page ({exc})") from None
+    if doc is None or not (doc.text or "").strip():
+        raise DocumentError("no article text found in the page")
+    if not authors and doc.author:
+        authors = [a.strip() for a in doc.author.split(";") if a.strip()]
+    if date is None and doc.date:
+        date = parse_date(doc.date)
+    headline = headline or doc.title
+    source = source or doc.sitename
+    paragraphs = [line.strip() for line in doc.text.split("\n") if line.strip()]
+    return Page(
+        text="\n\n".join(paragraphs),
+        headline=headline,
+        captions=tuple(captions),
+        source=source,
+        authors=tuple(authors),
+        date=date,
+        url=url,
+        language=_language(tree) or doc.language,
+    )

@@ -1,0 +1,172 @@
+"""The values searchnews hands to callers: small frozen dataclasses.
+
+Terms:
+    article
+        One news story after cleaning: a headline, body paragraphs, photo
+        captions and metadata. A file holds one article (``.txt``, ``.html``)
+        or several (``.json`` lists, ``.jsonl`` lines).
+    hit
+        One article found by a search, with its score and highlights.
+    snippet
+        A short extract of a field with the character ranges that matched the
+        query (``spans``); rendering to terminal colours, plain text or HTML is
+        done by :mod:`searchnews.highlighting`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+__all__ = [
+    "Article",
+    "Snippet",
+    "Hit",
+    "SearchResults",
+    "FileProblem",
+    "IndexReport",
+    "IndexStats",
+]
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned news article.
+
+    ``body`` and ``captions`` are tuples of paragraphs; ``authors`` a tuple of
+    names. ``date`` is the publication time (naive, as written in the source),
+    ``id`` the article id in the index, ``path`` the file it came from and
+    ``place`` the dateline place (``NAIROBI, Kenya (AP) —`` gives ``NAIROBI,
+    Kenya``). ``notes`` records what the reader had to repair (an encoding
+    fallback, for example).
+    """
+
+    headline: str
+    body: tuple[str, ...] = ()
+    captions: tuple[str, ...] = ()
+    source: str | None = None
+    authors: tuple[str, ...] = ()
+    date: dt.datetime | None = None
+    url: str | None = None
+    language: str | None = None
+    id: str | None = None
+    path: str | None = None
+    place: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The body as one string, paragraphs separated by blank lines."""
+        return "\n\n".join(self.body)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (lists for tuples, ISO 8601 for the date)."""
+        data = asdict(self)
+        for key in ("body", "captions", "authors", "notes"):
+            data[key] = list(data[key])
+        data["date"] = self.date.isoformat() if self.date else None
+        return data
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """An extract of a field and the ``(start, end)`` ranges in it that matched."""
+
+    text: str
+    spans: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result.
+
+    ``highlights`` maps ``headline``, ``body`` and ``captions`` to a tuple of
+    :class:`Snippet` (empty when nothing matched in that field).
+    """
+
+    id: str
+    score: float
+    headline: str
+    source: str | None
+    authors: tuple[str, ...]
+    date: dt.datetime | None
+    url: str | None
+    path: str | None
+    language: str | None = None
+    highlights: dict[str, tuple[Snippet, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """The page of hits for a query.
+
+    ``total`` counts every matching article, not just this page; ``took`` is
+    the search time in seconds; ``offset`` the rank (0-based) of the first hit.
+    ``all_words_total`` says how many articles contain all the words of a
+    plain-words query (they rank before those that contain only some).
+    """
+
+    query: str
+    total: int
+    hits: tuple[Hit, ...]
+    took: float
+    offset: int = 0
+    all_words_total: int | None = None
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    def __iter__(self):
+        return iter(self.hits)
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """A file (or one record of it) that was skipped or repaired, and why."""
+
+    path: str
+    reason: str
+    line: int | None = None
+    skipped: bool = True
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What one ``index`` run did.
+
+    ``files_seen`` counts the files found under the given paths;
+    ``rejected`` lists the files or records skipped, ``warnings`` those
+    indexed after a repair (an encoding fallback, for example).
+    """
+
+    files_seen: int = 0
+    files_indexed: int = 0
+    files_unchanged: int = 0
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    rejected: tuple[FileProblem, ...] = ()
+    warnings: tuple[FileProblem, ...] = ()
+    seconds: float = 0.0
+    bytes_read: int = 0
+    interrupted: bool = False
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    """A summary of an index: size, sources and the dates covered."""
+
+    path: str
+    articles: int
+    sources: tuple[tuple[str, int], ...]
+    languages: tuple[tuple[str, int], ...]
+    first_date: dt.datetime | None
+    last_date: dt.datetime | None
+    size_bytes: int
+    segments: int

@@ -1,0 +1,114 @@
+"""The Whoosh schema, its analyzers and the field names, declared once.
+
+Every other module spells field names through the constants here.
+
+Terms:
+    analysed field
+        A field whose text is split into words, lower-cased, accent-folded
+        ("café" matches "cafe"), stripped of English stop words and stemmed
+        ("sanctions" matches "sanction"): ``headline``, ``body``, ``captions``.
+    name field
+        A field of names split into words and folded but not stemmed:
+        ``source``, ``authors``, ``place``; ``source:reuters`` matches "Reuters".
+    exact field
+        A field matched as a whole value: ``id``, ``path``, ``url``, ``language``.
+    field weight
+        How much a match in a field counts in ranking compared with the body
+        (see :data:`FIELD_WEIGHTS`).
+"""
+
+from __future__ import annotations
+
+from whoosh import fields, scoring
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.support.charset import accent_map
+
+__all__ = [
+    "ID", "PATH", "HEADLINE", "BODY", "CAPTIONS", "SOURCE", "AUTHORS", "DATE", "PUBLISHED",
+    "URL", "LANGUAGE", "PLACE", "TEXT_FIELDS", "FIELD_WEIGHTS", "FIELD_ALIASES", "QUERY_FIELDS",
+    "AUTHOR_SEPARATOR", "CAPTION_SEPARATOR", "PARAGRAPH_SEPARATOR", "make_schema", "make_scoring",
+]
+
+ID = "id"
+PATH = "path"
+HEADLINE = "headline"
+BODY = "body"
+CAPTIONS = "captions"
+SOURCE = "source"
+AUTHORS = "authors"
+DATE = "date"
+PUBLISHED = "published"
+URL = "url"
+LANGUAGE = "language"
+PLACE = "place"
+
+#: The analysed fields a plain word is looked for in.
+TEXT_FIELDS = (HEADLINE, CAPTIONS, BODY)
+
+#: Query-time weight of a match in each text field (the body counts 1).
+FIELD_WEIGHTS = {HEADLINE: 3.0, CAPTIONS: 1.5, BODY: 1.0}
+
+#: BM25 parameters: ``K1`` (term-frequency saturation) and ``B`` (length
+#: normalisation) per field. Headlines and captions are short and of similar
+#: length, so their length matters less.
+BM25_K1 = 1.2
+BM25_B = {HEADLINE: 0.5, CAPTIONS: 0.5, BODY: 0.75}
+
+#: Names a user may write before a colon in a query, to the field searched.
+FIELD_ALIASES = {
+    "headline": HEADLINE, "title": HEADLINE,
+    "body": BODY, "text": BODY,
+    "caption": CAPTIONS, "captions": CAPTIONS,
+    "source": SOURCE, "agency": SOURCE,
+    "author": AUTHORS, "authors": AUTHORS,
+    "date": DATE,
+    "url": URL,
+    "lang": LANGUAGE, "language": LANGUAGE,
+    "place": PLACE,
+    "id": ID,
+}
+
+#: The fields that may appear in a query (values of :data:`FIELD_ALIASES`).
+QUERY_FIELDS = tuple(sorted(set(FIELD_ALIASES.values())))
+
+PARAGRAPH_SEPARATOR = "\n\n"
+CAPTION_SEPARATOR = "\n"
+AUTHOR_SEPARATOR = "; "
+
+
+def text_analyzer():
+    """Words, lower-cased, accent-folded, English stop words removed, Porter-stemmed."""
+    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter() | StemFilter(cachesize=100000)
+
+
+def name_analyzer():
+    """Words, lower-cased and accent-folded; nothing removed or stemmed."""
+    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+def make_schema() -> fields.Schema:
+    """The schema of a searchnews index."""
+    text = text_analyzer()
+    names = name_analyzer()
+    return fields.Schema(
+        **{
+            ID: fields.ID(unique=True, stored=True),
+            PATH: fields.ID(stored=True),
+            HEADLINE: fields.TEXT(analyzer=text, stored=True, phrase=True),
+            BODY: fields.TEXT(analyzer=text, stored=True, phrase=True),
+            CAPTIONS: fields.TEXT(analyzer=text, stored=True, phrase=True),
+            SOURCE: fields.TEXT(analyzer=names, stored=True, phrase=True),
+            AUTHORS: fields.TEXT(analyzer=names, stored=True, phrase=True),
+            PLACE: fields.TEXT(analyzer=names, stored=True, phrase=True),
+            DATE: fields.DATETIME(sortable=True),
+            PUBLISHED: fields.STORED(),
+            URL: fields.ID(stored=True),
+            LANGUAGE: fields.ID(stored=True),
+        }
+    )
+
+
+def make_scoring() -> scoring.WeightingModel:
+    """BM25F with the per-field ``B`` of :data:`BM25_B`."""
+    per_field = {f"{name}_B": b for name, b in BM25_B.items()}
+    return scoring.BM25F(B=BM25_B[BODY], K1=BM25_K1, **per_field)

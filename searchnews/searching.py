@@ -1,0 +1,154 @@
+"""Searching: a query string to :class:`SearchResults`.
+
+Terms:
+    plain words
+        Words typed without operators. They are looked for in the headline,
+        captions and body. Articles that contain *all* of them come first
+        (the "all-words tier"), ranked by BM25F among themselves; articles
+        that contain only some come after, also ranked by BM25F. So a query
+        never comes back empty just because one word is missing, and an
+        article missing a word never outranks one that has them all.
+    BM25F
+        The ranking function: BM25 computed per field, with the field weights
+        of :data:`searchnews.schema.FIELD_WEIGHTS` (headline 3, captions 1.5,
+        body 1) and the per-field ``B`` of :data:`searchnews.schema.BM25_B`.
+    page
+        ``limit`` hits starting at rank ``offset`` (0-based). Ties are broken
+        by document order, so the same query on the same index gives the same
+        pages.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+from whoosh import qparser
+from whoosh.query import Query
+from whoosh.searching import Searcher
+from whoosh.util.times import TimeError
+
+from . import schema as S
+from .dates import parse_date
+from .errors import QuerySyntaxError
+from .highlighting import make_highlighter, snippets
+from .models import Hit, SearchResults
+from .querysyntax import check_query
+
+__all__ = ["make_parser", "parse_query", "run_search", "MAX_LIMIT"]
+
+#: The most hits one page may hold.
+MAX_LIMIT = 1000
+
+
+def make_parser(schema, group=qparser.AndGroup) -> qparser.QueryParser:
+    """A Whoosh parser for our syntax: plain words over the text fields, friendly field names, dates."""
+    parser = qparser.MultifieldParser(list(S.TEXT_FIELDS), schema, fieldboosts=S.FIELD_WEIGHTS, group=group)
+    aliases: dict[str, list[str]] = {}
+    for alias, field in S.FIELD_ALIASES.items():
+        if alias != field:
+            aliases.setdefault(field, []).append(alias)
+    parser.add_plugin(qparser.FieldAliasPlugin(aliases))
+    parser.add_plugin(qparser.GtLtPlugin())
+    return parser
+
+
+class _Parsers:
+    """The strict (all words) and loose (any word) parsers for a schema, built once."""
+
+    def __init__(self, schema) -> None:
+        self.strict = make_parser(schema, qparser.AndGroup)
+        self.loose = make_parser(schema, qparser.OrGroup)
+
+
+_PARSERS: dict[int, _Parsers] = {}
+
+
+def _parsers(schema) -> _Parsers:
+    key = id(schema)
+    if key not in _PARSERS:
+        _PARSERS[key] = _Parsers(schema)
+    return _PARSERS[key]
+
+
+def parse_query(query: str, schema) -> tuple[Query, Query]:
+    """Check and parse ``query``; returns the all-words query and the any-word query.
+
+    The two are equal when the query has no implicit grouping to relax (a
+    single word, or explicit operators throughout).
+    """
+    text = check_query(query)
+    parsers = _parsers(schema)
+    try:
+        strict = parsers.strict.parse(text)
+        loose = parsers.loose.parse(text)
+    except (TimeError, ValueError, OverflowError) as exc:
+        raise QuerySyntaxError(f"invalid date in the query ({exc})", query, None) from None
+    return strict, loose
+
+
+def _hit(whoosh_hit, highlighters, highlight: bool) -> Hit:
+    stored = whoosh_hit.fields()
+    authors = stored.get(S.AUTHORS) or ""
+    highlights = {}
+    if highlight:
+        for field, (highlighter, top) in highlighters.items():
+            highlights[field] = snippets(whoosh_hit, field, highlighter, top)
+    return Hit(
+        id=stored[S.ID],
+        score=float(whoosh_hit.score or 0.0),
+        headline=stored.get(S.HEADLINE, ""),
+        source=stored.get(S.SOURCE) or None,
+        authors=tuple(a for a in authors.split(S.AUTHOR_SEPARATOR) if a),
+        date=parse_date(stored.get(S.PUBLISHED)),
+        url=stored.get(S.URL) or None,
+        path=stored.get(S.PATH) or None,
+        language=stored.get(S.LANGUAGE) or None,
+        highlights=highlights,
+    )
+
+
+_HIGHLIGHTERS = {
+    S.HEADLINE: (make_highlighter(whole=True), 1),
+    S.BODY: (make_highlighter(), 2),
+    S.CAPTIONS: (make_highlighter(), 1),
+}
+
+
+def _page(results, start: int, count: int) -> Iterator:
+    for index in range(start, min(start + count, results.scored_length())):
+        yield results[index]
+
+
+def run_search(searcher: Searcher, query: str, *, limit: int = 10, offset: int = 0,
+               highlight: bool = True) -> SearchResults:
+    """Run ``query`` with ``searcher`` and return one page of results (see the module terms)."""
+    if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
+    if not isinstance(offset, int) or offset < 0:
+        raise ValueError("offset must be 0 or more")
+    started = time.perf_counter()
+    strict, loose = parse_query(query, searcher.schema)
+    wanted = offset + limit
+    hits: list[Hit] = []
+    strict_results = searcher.search(strict, limit=wanted)
+    strict_total = len(strict_results)
+    hits.extend(_hit(h, _HIGHLIGHTERS, highlight) for h in _page(strict_results, offset, limit))
+    total = strict_total
+    tiered = loose != strict
+    if tiered:
+        need = wanted - strict_total
+        # No terms=True here: Whoosh's TermsCollector counts masked documents in len().
+        loose_results = searcher.search(loose, limit=max(need, 1), mask=strict)
+        total = strict_total + len(loose_results)
+        if need > 0:
+            first = max(0, offset - strict_total)
+            hits.extend(_hit(h, _HIGHLIGHTERS, highlight) for h in _page(loose_results, first, limit - len(hits)))
+    return SearchResults(
+        query=query,
+        total=total,
+        hits=tuple(hits),
+        took=time.perf_counter() - started,
+        offset=offset,
+        all_words_total=strict_total if tiered else None,
+    )
