@@ -30,7 +30,7 @@ from .indexing import Indexer, Progress, create_index, index_exists, open_index
 from .models import Article, IndexReport, IndexStats, SearchResults
 from .searching import run_search
 
-__all__ = ["NewsIndex", "DEFAULT_INDEX", "INDEX_ENV"]
+__all__ = ["DEFAULT_INDEX", "INDEX_ENV", "NewsIndex"]
 
 #: Where the index lives when no path is given.
 DEFAULT_INDEX = "index"

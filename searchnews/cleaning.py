@@ -32,8 +32,8 @@ from typing import Any
 from . import boilerplate as bp
 from .corpus import FORMATS, RawDocument, SourceFile, article_id, read_documents
 from .dates import parse_date
-from .language import detect_language
 from .errors import DocumentError
+from .language import detect_language
 from .models import Article, FileProblem
 
 __all__ = [
@@ -268,9 +268,9 @@ def _classify(lines: Sequence[str], headline: str | None, meta: _Collector) -> l
             end = i
             while ")" not in lines[end] and end + 1 < min(n, i + bp.REPORTING_MAX_LINES) and lines[end + 1]:
                 end += 1
-            credits = " ".join(lines[i:end + 1])
-            if bp.REPORTING_LINE.fullmatch(credits):
-                for credit in bp.REPORTING_CREDIT.finditer(credits.strip("().")):
+            credit_text = " ".join(lines[i:end + 1])
+            if bp.REPORTING_LINE.fullmatch(credit_text):
+                for credit in bp.REPORTING_CREDIT.finditer(credit_text.strip("().")):
                     if credit.group("role").strip().casefold() in bp.REPORTER_ROLES:
                         meta.add_authors(split_names(credit.group("names")))
                 for k in range(i, end + 1):

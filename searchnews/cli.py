@@ -20,7 +20,7 @@ from .api import INDEX_ENV, NewsIndex, default_index_path
 from .cleaning import explain_text, read_file
 from .corpus import FORMATS
 from .errors import QuerySyntaxError, SearchnewsError
-from .highlighting import ELLIPSIS, render_ansi, render_html, render_plain
+from .highlighting import render_ansi, render_html
 from .models import Article, FileProblem, Hit, IndexReport, SearchResults
 
 #: Problems listed one by one in the index summary before they are only counted.
@@ -172,7 +172,7 @@ def _print_report(report: IndexReport, index_path: str, verbose: bool) -> None:
 def _hit_json(hit: Hit) -> dict:
     def field(name: str) -> str | None:
         snippets = hit.highlights.get(name) or ()
-        return f" {ELLIPSIS} ".join(render_html(s) for s in snippets) if snippets else None
+        return " ".join(render_html(s) for s in snippets) if snippets else None
 
     return {
         "id": hit.id,

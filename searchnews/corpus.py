@@ -32,12 +32,12 @@ from .models import FileProblem
 
 __all__ = [
     "FORMATS",
-    "SourceFile",
     "RawDocument",
-    "walk",
-    "read_documents",
-    "decode",
+    "SourceFile",
     "article_id",
+    "decode",
+    "read_documents",
+    "walk",
 ]
 
 #: File extension to format. Matching ignores case.
@@ -113,7 +113,8 @@ def _source_file(path: str, st: os.stat_result) -> SourceFile:
     return SourceFile(path, _format_of(path) or "text", st.st_size, st.st_mtime_ns)
 
 
-def walk(paths: Iterable[str | os.PathLike[str]], *, follow_symlinks: bool = False) -> Iterator[SourceFile | FileProblem]:
+def walk(paths: Iterable[str | os.PathLike[str]], *,
+         follow_symlinks: bool = False) -> Iterator[SourceFile | FileProblem]:
     """Every corpus file under ``paths`` (files or folders), in a stable order.
 
     Hidden files and folders (names starting with ".") are passed over.
@@ -216,9 +217,12 @@ def _utf16_without_bom(data: bytes) -> str | None:
     for encoding, nuls in (("utf-16-le", odd_nuls), ("utf-16-be", even_nuls)):
         if nuls > 0.4:
             try:
-                return data.decode(encoding)
+                text = data.decode(encoding)
             except UnicodeDecodeError:
                 return None
+            sample_text = text[:2048]
+            readable = sum(1 for c in sample_text if c.isprintable() or c in "\n\r\t")
+            return text if readable >= 0.95 * len(sample_text) else None
     return None
 
 

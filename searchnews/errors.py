@@ -15,15 +15,15 @@ Terms:
 from __future__ import annotations
 
 __all__ = [
-    "SearchnewsError",
+    "ArticleNotFound",
     "CorpusError",
     "DocumentError",
-    "IndexNotFound",
     "IndexCorrupt",
     "IndexLocked",
+    "IndexNotFound",
     "IndexNotWritable",
-    "ArticleNotFound",
     "QuerySyntaxError",
+    "SearchnewsError",
 ]
 
 

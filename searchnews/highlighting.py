@@ -23,7 +23,7 @@ from whoosh import highlight
 
 from .models import Snippet
 
-__all__ = ["snippets", "render_ansi", "render_plain", "render_html", "ELLIPSIS"]
+__all__ = ["ELLIPSIS", "render_ansi", "render_html", "render_plain", "snippets"]
 
 ELLIPSIS = "…"
 #: Characters around the matches in a body snippet.
@@ -35,7 +35,7 @@ SURROUND = 60
 class _SpanFormatter(highlight.Formatter):
     """A Whoosh formatter that returns snippets instead of a marked-up string."""
 
-    def format(self, fragments, replace=False):  # noqa: ARG002 - Whoosh's signature
+    def format(self, fragments, replace=False):
         result = []
         for fragment in fragments:
             start, end = fragment.startchar, fragment.endchar

@@ -157,7 +157,7 @@ def extract_page(html: str) -> Page:
 
     try:
         doc = trafilatura.bare_extraction(
-            html, url=url, include_comments=False, include_tables=False, include_images=False,
+            html, url=url, include_comments=False, include_tables=True, include_images=False,
             with_metadata=not (authors and date), favor_precision=False, deduplicate=False)
     except (ValueError, RecursionError, TypeError) as exc:  # trafilatura's own parse failures
         raise DocumentError(f"trafilatura could not read the page ({exc})") from None

@@ -35,7 +35,7 @@ from .corpus import SourceFile, walk
 from .errors import CorpusError, IndexCorrupt, IndexLocked, IndexNotFound, IndexNotWritable
 from .models import Article, FileProblem, IndexReport
 
-__all__ = ["create_index", "open_index", "Indexer", "MANIFEST_NAME", "COMMIT_EVERY", "index_exists"]
+__all__ = ["COMMIT_EVERY", "MANIFEST_NAME", "Indexer", "create_index", "index_exists", "open_index"]
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +50,12 @@ Progress = Callable[[int, int, str], None]
 
 
 def index_exists(path: str | os.PathLike[str]) -> bool:
-    """True when ``path`` holds a Whoosh index."""
+    """True when ``path`` holds a Whoosh index (readable or not: :func:`open_index` tells)."""
     path = os.fspath(path)
-    return os.path.isdir(path) and whoosh_index.exists_in(path)
+    try:
+        return any(name.startswith("_MAIN_") and name.endswith(".toc") for name in os.listdir(path))
+    except OSError:
+        return False
 
 
 def _not_writable(path: str, exc: OSError) -> IndexNotWritable:
@@ -87,7 +90,7 @@ def open_index(path: str | os.PathLike[str]):
     except (EmptyIndexError, IndexVersionError) as exc:
         raise IndexCorrupt(f"the index at {path} cannot be opened ({exc}); rebuild it with "
                            f"searchnews index PATH --rebuild") from None
-    except Exception as exc:  # noqa: BLE001 - unpickling a damaged TOC can raise anything
+    except Exception as exc:
         raise IndexCorrupt(f"the index at {path} is damaged ({type(exc).__name__}: {exc}); rebuild it with "
                            f"searchnews index PATH --rebuild") from None
     missing = set(S.make_schema().names()) - set(ix.schema.names())
@@ -265,11 +268,16 @@ class Indexer:
                         warnings.append(FileProblem(source.path, f"article id {article.id!r} also in "
                                                     f"{ids_this_run[article.id]}; this copy replaces it",
                                                     skipped=False))
-                    ids_this_run[article.id] = source.path
-                    if article.id in old_ids or not trusted or article.id in new_ids or not fresh_index:
+                    if article.id in ids_this_run:
+                        # Whoosh deletes only committed documents: commit so the earlier copy goes.
+                        commit()
+                        writer = self._writer()
+                    # A fresh index can take plain adds, unless an explicit id repeats within the run.
+                    if article.id in ids_this_run or not trusted or not fresh_index:
                         writer.update_document(**_document(article))
                     else:
                         writer.add_document(**_document(article))
+                    ids_this_run[article.id] = source.path
                     if article.id in old_ids:
                         counts["updated"] += 1
                     else:
@@ -291,7 +299,7 @@ class Indexer:
             interrupted = True
             try:
                 commit()
-            except Exception:  # noqa: BLE001 - keep the interrupt as the reason to stop
+            except Exception:
                 writer.cancel()
         except BaseException:
             writer.cancel()

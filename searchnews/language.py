@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["detect_language", "SAMPLE_CHARS", "MIN_CHARS"]
+__all__ = ["MIN_CHARS", "SAMPLE_CHARS", "detect_language"]
 
 #: How much of an article is looked at.
-SAMPLE_CHARS = 2000
+SAMPLE_CHARS = 600
 #: Texts shorter than this are too short to tell; no language is given.
 MIN_CHARS = 40
 

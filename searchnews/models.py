@@ -21,12 +21,12 @@ from typing import Any
 
 __all__ = [
     "Article",
-    "Snippet",
-    "Hit",
-    "SearchResults",
     "FileProblem",
+    "Hit",
     "IndexReport",
     "IndexStats",
+    "SearchResults",
+    "Snippet",
 ]
 
 

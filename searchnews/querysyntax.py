@@ -20,7 +20,7 @@ import re
 from .errors import QuerySyntaxError
 from .schema import DATE, FIELD_ALIASES
 
-__all__ = ["check_query", "MAX_QUERY_CHARS", "MAX_QUERY_TERMS"]
+__all__ = ["MAX_QUERY_CHARS", "MAX_QUERY_TERMS", "check_query"]
 
 #: Longer queries are refused: nobody types them, and they are slow to run.
 MAX_QUERY_CHARS = 2000

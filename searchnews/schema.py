@@ -24,9 +24,27 @@ from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, Stem
 from whoosh.support.charset import accent_map
 
 __all__ = [
-    "ID", "PATH", "HEADLINE", "BODY", "CAPTIONS", "SOURCE", "AUTHORS", "DATE", "PUBLISHED",
-    "URL", "LANGUAGE", "PLACE", "TEXT_FIELDS", "FIELD_WEIGHTS", "FIELD_ALIASES", "QUERY_FIELDS",
-    "AUTHOR_SEPARATOR", "CAPTION_SEPARATOR", "PARAGRAPH_SEPARATOR", "make_schema", "make_scoring",
+    "AUTHORS",
+    "AUTHOR_SEPARATOR",
+    "BODY",
+    "CAPTIONS",
+    "CAPTION_SEPARATOR",
+    "DATE",
+    "FIELD_ALIASES",
+    "FIELD_WEIGHTS",
+    "HEADLINE",
+    "ID",
+    "LANGUAGE",
+    "PARAGRAPH_SEPARATOR",
+    "PATH",
+    "PLACE",
+    "PUBLISHED",
+    "QUERY_FIELDS",
+    "SOURCE",
+    "TEXT_FIELDS",
+    "URL",
+    "make_schema",
+    "make_scoring",
 ]
 
 ID = "id"
@@ -78,7 +96,8 @@ AUTHOR_SEPARATOR = "; "
 
 def text_analyzer():
     """Words, lower-cased, accent-folded, English stop words removed, Porter-stemmed."""
-    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter() | StemFilter(cachesize=100000)
+    return (RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter()
+            | StemFilter(cachesize=100000))
 
 
 def name_analyzer():

@@ -20,10 +20,11 @@ Terms:
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 
-from whoosh import qparser
+from whoosh import qparser, query
 from whoosh.query import Query
 from whoosh.searching import Searcher
 from whoosh.util.times import TimeError
@@ -35,7 +36,7 @@ from .highlighting import make_highlighter, snippets
 from .models import Hit, SearchResults
 from .querysyntax import check_query
 
-__all__ = ["make_parser", "parse_query", "run_search", "MAX_LIMIT"]
+__all__ = ["MAX_LIMIT", "make_parser", "parse_query", "run_search"]
 
 #: The most hits one page may hold.
 MAX_LIMIT = 1000
@@ -54,11 +55,10 @@ def make_parser(schema, group=qparser.AndGroup) -> qparser.QueryParser:
 
 
 class _Parsers:
-    """The strict (all words) and loose (any word) parsers for a schema, built once."""
+    """The parser for a schema, built once (building one costs more than parsing)."""
 
     def __init__(self, schema) -> None:
         self.strict = make_parser(schema, qparser.AndGroup)
-        self.loose = make_parser(schema, qparser.OrGroup)
 
 
 _PARSERS: dict[int, _Parsers] = {}
@@ -71,20 +71,42 @@ def _parsers(schema) -> _Parsers:
     return _PARSERS[key]
 
 
-def parse_query(query: str, schema) -> tuple[Query, Query]:
-    """Check and parse ``query``; returns the all-words query and the any-word query.
+_OPERATORS = re.compile(r'"[^"]*"|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b')
 
-    The two are equal when the query has no implicit grouping to relax (a
-    single word, or explicit operators throughout).
+
+def _has_operator(text: str) -> bool:
+    return any(not m.group().startswith('"') for m in _OPERATORS.finditer(text))
+
+
+def _is_plain(q: Query) -> bool:
+    """True for a clause made of words or phrases looked for in the text fields only."""
+    if isinstance(q, (query.Not, query.NumericRange, query.DateRange, query.AndNot)):
+        return False
+    if q.is_leaf():
+        return q.field() in S.TEXT_FIELDS
+    return all(_is_plain(child) for child in q.children())
+
+
+def parse_query(text: str, schema) -> tuple[Query, Query]:
+    """Check and parse a query; returns the all-words query and the relaxed query.
+
+    The relaxed query keeps every constraint (fields, dates, NOT) but needs
+    only one of the plain words or phrases. The two are the same query when
+    there is nothing to relax: a single word, or explicit operators.
     """
-    text = check_query(query)
-    parsers = _parsers(schema)
+    checked = check_query(text)
     try:
-        strict = parsers.strict.parse(text)
-        loose = parsers.loose.parse(text)
+        strict = _parsers(schema).strict.parse(checked)
     except (TimeError, ValueError, OverflowError) as exc:
-        raise QuerySyntaxError(f"invalid date in the query ({exc})", query, None) from None
-    return strict, loose
+        raise QuerySyntaxError(f"invalid date in the query ({exc})", text, None) from None
+    if _has_operator(checked) or not isinstance(strict, query.And):
+        return strict, strict
+    plain = [q for q in strict.subqueries if _is_plain(q)]
+    if len(plain) < 2:
+        return strict, strict
+    constraints = [q for q in strict.subqueries if not _is_plain(q)]
+    relaxed = query.Or(plain)
+    return strict, (query.And([*constraints, relaxed]) if constraints else relaxed)
 
 
 def _hit(whoosh_hit, highlighters, highlight: bool) -> Hit:
@@ -120,15 +142,15 @@ def _page(results, start: int, count: int) -> Iterator:
         yield results[index]
 
 
-def run_search(searcher: Searcher, query: str, *, limit: int = 10, offset: int = 0,
+def run_search(searcher: Searcher, text: str, *, limit: int = 10, offset: int = 0,
                highlight: bool = True) -> SearchResults:
-    """Run ``query`` with ``searcher`` and return one page of results (see the module terms)."""
+    """Run the query ``text`` with ``searcher`` and return one page of results (see the module terms)."""
     if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
     if not isinstance(offset, int) or offset < 0:
         raise ValueError("offset must be 0 or more")
     started = time.perf_counter()
-    strict, loose = parse_query(query, searcher.schema)
+    strict, loose = parse_query(text, searcher.schema)
     wanted = offset + limit
     hits: list[Hit] = []
     strict_results = searcher.search(strict, limit=wanted)
@@ -145,7 +167,7 @@ def run_search(searcher: Searcher, query: str, *, limit: int = 10, offset: int =
             first = max(0, offset - strict_total)
             hits.extend(_hit(h, _HIGHLIGHTERS, highlight) for h in _page(loose_results, first, limit - len(hits)))
     return SearchResults(
-        query=query,
+        query=text,
         total=total,
         hits=tuple(hits),
         took=time.perf_counter() - started,
