@@ -215,7 +215,7 @@ def _print_results(results: SearchResults, color: bool | None) -> None:
     width = len(str(last))
     for rank, hit in enumerate(results.hits, first):
         headline = hit.highlights.get("headline")
-        title = render_ansi(headline[0], style="\x1b[1;4m", reset="\x1b[22;24m") if headline else hit.headline
+        title = render_ansi(headline[0], style="\x1b[4m", reset="\x1b[24m") if headline else hit.headline
         echo(f"{rank:>{width}}. " + click.style(title, bold=True), color=color)
         meta = " · ".join(x for x in (hit.source, hit.date.date().isoformat() if hit.date else None,
                                        ", ".join(hit.authors) or None) if x)
