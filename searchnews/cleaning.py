@@ -628,6 +628,8 @@ def clean_string(content: str, format: str = "text") -> Article:  # noqa: A002 -
             record = json.loads(content)
         except json.JSONDecodeError as exc:
             raise DocumentError(f"malformed JSON ({exc.msg})") from None
+        if not isinstance(record, dict):
+            raise DocumentError("an article record must be a JSON object")
         raw = RawDocument("<string>", "record", record, article_id(content))
     else:
         raise ValueError(f"unknown format {format!r}; use text, html or json")

@@ -25,6 +25,7 @@ __all__ = ["parse_date"]
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?")
 _NUMERIC = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:,?\s+(?:at\s+)?(\d{1,2})[:h](\d{2}))?")
 _MONTH_WORD = re.compile(r"\b(" + "|".join(sorted(MONTH_NAMES, key=len, reverse=True)) + r")\b", re.I)
+_ENGLISH_MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b", re.I)
 _SENTINEL = dt.datetime(1, 1, 1)
 _SENTINEL2 = dt.datetime(2, 2, 2)
 
@@ -55,6 +56,8 @@ def parse_date(text: str | None) -> dt.datetime | None:
         except ValueError:
             return None
     text = _MONTH_WORD.sub(lambda m: MONTH_NAMES[m.group(1).lower()], text)
+    if not _ENGLISH_MONTH.search(text):
+        return None  # stray numbers ("Page 3 of 12, 2022") are not a date
     text = text.replace(" at ", " ").replace(" um ", " ").replace(" à ", " ")
     # Parse twice with different defaults: a field that differs was not in the text.
     try:

@@ -39,6 +39,11 @@ def _error(message: str, query: str, position: int | None) -> QuerySyntaxError:
     return QuerySyntaxError(message, query, position)
 
 
+def _word_at(query: str, position: int) -> str:
+    match = _WORD.match(query, position)
+    return match.group() if match else query[position:position + 1]
+
+
 def _check_date(value: str, query: str, position: int) -> None:
     compare = _DATE_COMPARE.match(value)
     if compare:
@@ -112,7 +117,7 @@ def check_query(query: str) -> str:
             if not opens:
                 raise _error("')' without a matching '('", query, i)
             if previous in ("operator", "not"):
-                raise _error(f"{query[previous_pos:].split()[0]} needs a word after it", query, previous_pos)
+                raise _error(f"{_word_at(query, previous_pos)} needs a word after it", query, previous_pos)
             if previous == "open":
                 raise _error("empty parentheses", query, opens[-1])
             opens.pop()
@@ -162,7 +167,7 @@ def check_query(query: str) -> str:
     if opens:
         raise _error("unclosed parenthesis: add the closing )", query, opens[-1])
     if previous in ("operator", "not"):
-        word = query[previous_pos:].split()[0]
+        word = _word_at(query, previous_pos)
         raise _error(f"{word} needs a word after it", query, previous_pos)
     if terms > MAX_QUERY_TERMS:
         raise _error(f"too many words ({terms}; the limit is {MAX_QUERY_TERMS})", query, None)

@@ -1,0 +1,189 @@
+"""Tests for searchnews.querysyntax.check_query and QuerySyntaxError."""
+
+from __future__ import annotations
+
+import pytest
+
+from searchnews.errors import QuerySyntaxError, SearchnewsError
+from searchnews.querysyntax import MAX_QUERY_CHARS, MAX_QUERY_TERMS, check_query
+from searchnews.schema import FIELD_ALIASES
+
+FIELD_LIST = ("agency, author, authors, body, caption, captions, date, headline, lang, language, place, "
+              "source, text, title, url")
+
+
+@pytest.mark.parametrize("query", [
+    "ICBM",
+    "ICBM sanctions",
+    "north korea missile",
+    '"solid-fuel engine"',
+    '"kim jong un" sanctions',
+    "ICBM AND sanctions",
+    "ICBM OR missile",
+    "ICBM NOT Japan",
+    "ICBM AND NOT Japan",
+    "NOT Japan ICBM",
+    "(ICBM OR missile) AND sanctions",
+    "((ICBM))",
+    "ICBM ANDNOT Japan",
+    "ICBM ANDMAYBE sanctions",
+    "ICBM and or not",  # lower case: plain words
+    "date:2022",
+    "date:2022-11",
+    "date:2022-11-26",
+    "date:20221126",
+    "date:today",
+    "date:>=2022-11-01",
+    "date:<2023",
+    "date:[2022-11-01 TO 2022-11-30]",
+    "date:[2022-11 to 2022-12]",
+    "date:{2022-11-01 TO 2022-12-01}",
+    "date:[2022-11-01 TO]",
+    "date:[TO 2022-11-30]",
+    "sanct*",
+    "missil?",
+    "san*ions",
+    "*tion",
+    "source:(AFP OR Reuters)",
+    'headline:"oil price"',
+    "Café",
+])
+def test_valid_query_passes(query):
+    assert check_query(query) == query.strip()
+
+
+@pytest.mark.parametrize("alias", sorted(FIELD_ALIASES))
+def test_every_field_alias_is_accepted(alias):
+    value = "2022-11-26" if FIELD_ALIASES[alias] == "date" else "seoul"
+    assert check_query(f"{alias}:{value}") == f"{alias}:{value}"
+
+
+@pytest.mark.parametrize("alias", ["Headline", "SOURCE", "Date"])
+def test_field_names_ignore_case(alias):
+    value = "2022" if alias.lower() == "date" else "afp"
+    assert check_query(f"{alias}:{value}")
+
+
+@pytest.mark.parametrize("query", ["ICBM\x00sanctions\x07", "ICBM\tsanctions\n", "\x1bICBM\r\nsanctions"])
+def test_control_characters_become_spaces(query):
+    assert check_query(query).split() == ["ICBM", "sanctions"]
+    assert check_query(query).replace(" ", "") == "ICBMsanctions"
+
+
+def test_returns_the_stripped_query():
+    assert check_query("   ICBM sanctions   ") == "ICBM sanctions"
+
+
+def _error(query: str) -> QuerySyntaxError:
+    with pytest.raises(QuerySyntaxError) as info:
+        check_query(query)
+    return info.value
+
+
+@pytest.mark.parametrize("query, message, position", [
+    ('ICBM "missile test', 'unclosed quote: add the closing "', 5),
+    ('"ICBM', 'unclosed quote: add the closing "', 0),
+    ("sanctions (ICBM OR missile", "unclosed parenthesis: add the closing )", 10),
+    ("((ICBM) OR missile", "unclosed parenthesis: add the closing )", 0),
+    ("ICBM) sanctions", "')' without a matching '('", 4),
+    ("(ICBM) sanctions)", "')' without a matching '('", 16),
+    ("date:[2022-11-01 TO 2022-11-30", "unclosed range: add the closing ]", 5),
+    ("ICBM [a TO b", "unclosed range: add the closing ]", 5),
+    ("ICBM ] b", "']' without an opening bracket", 5),
+    ("date:[2022-11-01 2022-11-30]", "a range needs TO, as in date:[2022-11-01 TO 2022-11-30]", 5),
+    ("foo:bar", f"unknown field 'foo'; fields are: {FIELD_LIST}", 0),
+    ("ICBM writer:Jane", f"unknown field 'writer'; fields are: {FIELD_LIST}", 5),
+    ("AND ICBM", "AND needs a word before it", 0),
+    ("OR ICBM", "OR needs a word before it", 0),
+    ("ICBM (AND missile)", "AND needs a word before it", 6),
+    ("ICBM AND", "AND needs a word after it", 5),
+    ("ICBM OR  ", "OR needs a word after it", 5),
+    ("(ICBM AND)", "AND needs a word after it", 6),
+    ("ICBM AND OR missile", "OR cannot follow another operator", 9),
+    ("ICBM AND AND missile", "AND cannot follow another operator", 9),
+    ("ICBM NOT OR missile", "OR cannot follow another operator", 9),
+    ("ICBM NOT", "NOT needs a word after it", 5),
+    ("NOT", "NOT needs a word after it", 0),
+    ("()", "empty parentheses", 0),
+    ("date:2022-13", "invalid date '2022-13': no such month or day", 5),
+    ("ICBM date:2022-11-32", "invalid date '2022-11-32': no such month or day", 10),
+    ("date:2022-00", "invalid date '2022-00': no such month or day", 5),
+    ("date:yesterdayish", "invalid date 'yesterdayish': write dates as 2022-11-26, 2022-11 or 2022", 5),
+    ("date:[2022-13-01 TO 2022-11-30]", "invalid date '2022-13-01': no such month or day", 5),
+    ("*a", "a word starting with a wildcard needs at least three letters", 0),
+    ("ICBM ?ab", "a word starting with a wildcard needs at least three letters", 5),
+    ("ICBM a*", "a wildcard needs at least two letters beside it", 5),
+])
+def test_error_message_and_position(query, message, position):
+    error = _error(query)
+    assert (error.reason, error.position) == (message, position)
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\t\n", "\x00\x01"])
+def test_empty_query(query):
+    error = _error(query)
+    assert (error.reason, error.position) == ("the query is empty", None)
+
+
+def test_too_long_query():
+    query = "ICBM " * (MAX_QUERY_CHARS // 5) + "x"
+    error = _error(query)
+    assert error.reason == f"the query is too long ({len(query)} characters; the limit is {MAX_QUERY_CHARS})"
+    assert error.position is None
+
+
+def test_query_at_the_length_limit_passes():
+    query = ("a" * 99 + " ") * (MAX_QUERY_CHARS // 100 - 1) + "a" * 100
+    assert len(query) == MAX_QUERY_CHARS
+    assert check_query(query)
+
+
+def test_too_many_words():
+    query = " ".join(f"w{n}" for n in range(MAX_QUERY_TERMS + 1))
+    error = _error(query)
+    assert error.reason == f"too many words ({MAX_QUERY_TERMS + 1}; the limit is {MAX_QUERY_TERMS})"
+
+
+def test_operators_only():
+    # NOT NOT is accepted as an operator chain, but there is no word at all.
+    error = _error("NOT NOT")
+    assert error.reason == "NOT needs a word after it"
+
+
+def test_error_is_a_searchnews_error():
+    assert isinstance(_error("AND"), SearchnewsError)
+
+
+def test_error_keeps_the_query():
+    assert _error('ICBM "missile').query == 'ICBM "missile'
+
+
+def test_error_str_gives_one_based_position():
+    assert str(_error("ICBM AND")) == "AND needs a word after it (at position 6)"
+
+
+def test_error_str_without_position():
+    assert str(_error("")) == "the query is empty"
+
+
+@pytest.mark.parametrize("query, position", [
+    ('ICBM "missile test', 5),
+    ("ICBM) sanctions", 4),
+    ("AND ICBM", 0),
+    ("ICBM AND OR missile", 9),
+])
+def test_pointer_puts_caret_under_position(query, position):
+    error = _error(query)
+    first, second = error.pointer().split("\n")
+    assert first == query
+    assert second == " " * position + "^"
+    assert len(second) - 1 == position
+
+
+def test_pointer_without_position_is_the_query():
+    error = QuerySyntaxError("the query is empty", "", None)
+    assert error.pointer() == ""
+
+
+def test_pointer_on_constructed_error():
+    assert QuerySyntaxError("x", "abc def", 4).pointer() == "abc def\n    ^"
