@@ -1,59 +1,83 @@
 """Highlighting: matched words in a field to snippets, and snippets to text.
 
-The data and its rendering are kept apart. :func:`snippets` asks Whoosh's
-highlighter which parts of a field matched and returns :class:`Snippet`
-values (an extract and the character ranges of the matches in it). The
+The data and its rendering are kept apart. :func:`find_matches` finds the
+character ranges of a field's text whose terms the query looked for;
+:func:`snippets` picks the extracts that hold the most distinct matches and
+returns :class:`Snippet` values (an extract and the ranges in it). The
 ``render_*`` functions turn a snippet into terminal text with colour, plain
 text, or HTML with ``<mark>`` (article text escaped, so no markup from an
 article reaches a page).
 
+Whoosh has a highlighter of its own, but it re-analyses every field of every
+hit through its generator chain and expands wildcard terms again for each hit:
+it was most of the query time. Here the query's terms are found once per
+search (:func:`query_terms`) and each text is scanned once with the same
+analysis as the index (:func:`searchnews.analysis.term_of`).
+
 Terms:
-    fragment
-        Whoosh's name for an extract around one or more matches.
     span
-        A ``(start, end)`` range of characters in a snippet's text that matched.
+        A ``(start, end)`` range of characters in a text that matched.
+    snippet
+        An extract of about :data:`SNIPPET_CHARS` characters around matches,
+        cut at word boundaries, on one line, with "…" where text was cut.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 
-from whoosh import highlight
-
+from .analysis import MIN_WORD, WORD, term_of
 from .models import Snippet
 
-__all__ = ["ELLIPSIS", "render_ansi", "render_html", "render_plain", "snippets"]
+__all__ = ["ELLIPSIS", "find_matches", "query_terms", "render_ansi", "render_html", "render_plain", "snippets"]
 
 ELLIPSIS = "…"
-#: Characters around the matches in a body snippet.
+#: Characters in a body or caption snippet.
 SNIPPET_CHARS = 220
-#: Characters of context kept on each side of a match.
+#: Characters of context kept before the first match of a snippet.
 SURROUND = 60
+#: Matches looked at when choosing snippets (enough for any real article).
+MAX_MATCHES = 400
 
 
-class _SpanFormatter(highlight.Formatter):
-    """A Whoosh formatter that returns snippets instead of a marked-up string."""
+def query_terms(query, reader, fields: Iterable[str]) -> dict[str, frozenset[str]]:
+    """The terms a parsed Whoosh query looks for in each field, wildcards expanded against the index."""
+    # Not Query.existing_terms: in Whoosh 2.7 its loop variable shadows its ``fieldname``
+    # argument, so it drops the terms of every field but the first.
+    wanted = set(fields)
+    found: defaultdict[str, set[str]] = defaultdict(set)
+    for leaf in query.leaves():
+        for fieldname, text in leaf.expanded_terms(reader, phrases=True):
+            if fieldname in wanted:
+                found[fieldname].add(text.decode("utf-8") if isinstance(text, bytes) else text)
+    return {name: frozenset(terms) for name, terms in found.items()}
 
-    def format(self, fragments, replace=False):
-        result = []
-        for fragment in fragments:
-            start, end = fragment.startchar, fragment.endchar
-            text = fragment.text[start:end]
-            spans = []
-            last = 0
-            for token in sorted(fragment.matches, key=lambda t: (t.startchar, -t.endchar)):
-                if token.startchar is None or token.startchar < start + last:
-                    continue
-                s, e = token.startchar - start, min(token.endchar, end) - start
-                spans.append((s, e))
-                last = e
-            lead = ELLIPSIS if start > 0 else ""
-            tail = ELLIPSIS if end < len(fragment.text) else ""
-            text, spans = _one_line(text, spans)
-            spans = [(s + len(lead), e + len(lead)) for s, e in spans]
-            result.append(Snippet(lead + text + tail, tuple(spans)))
-        return tuple(result)
+
+def find_matches(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
+    """The spans of ``text`` whose words analyse to one of ``terms``."""
+    if not terms:
+        return []
+    spans = []
+    for match in WORD.finditer(text):
+        word = match.group().lower()
+        if len(word) >= MIN_WORD and term_of(word) in terms:
+            spans.append(match.span())
+            if len(spans) >= MAX_MATCHES:
+                break
+    return spans
+
+
+def _snap(text: str, start: int, end: int) -> tuple[int, int]:
+    """Move a window's ends out of the middle of words."""
+    if start > 0:
+        space = text.rfind(" ", max(0, start - 20), start)
+        start = space + 1 if space >= 0 else start
+    if end < len(text):
+        space = text.find(" ", end, min(len(text), end + 20))
+        end = space if space >= 0 else end
+    return start, end
 
 
 def _one_line(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
@@ -68,28 +92,45 @@ def _one_line(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[
         else:
             out.append(char)
     mapping.append(len(out))
-    lead = 1 if out and out[0] == " " else 0
-    folded = "".join(out)
-    stripped = folded.strip()
-    moved = [(max(mapping[s] - lead, 0), min(mapping[e] - lead, len(stripped))) for s, e in spans]
-    return stripped, [(s, e) for s, e in moved if e > s]
+    folded = "".join(out).rstrip()
+    moved = [(mapping[s], min(mapping[e], len(folded))) for s, e in spans]
+    return folded, [(s, e) for s, e in moved if e > s]
 
 
-def make_highlighter(whole: bool = False) -> highlight.Highlighter:
-    """A highlighter for one field: whole text (headlines) or extracts (body, captions)."""
-    if whole:
-        fragmenter = highlight.WholeFragmenter(charlimit=None)
-    else:
-        fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=SURROUND, charlimit=None)
-    return highlight.Highlighter(fragmenter=fragmenter, formatter=_SpanFormatter())
+def _snippet(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> Snippet:
+    inside = [(s - start, e - start) for s, e in spans if s >= start and e <= end]
+    body, inside = _one_line(text[start:end], inside)
+    lead = ELLIPSIS if start > 0 else ""
+    tail = ELLIPSIS if end < len(text) else ""
+    return Snippet(lead + body + tail, tuple((s + len(lead), e + len(lead)) for s, e in inside))
 
 
-def snippets(hit, field: str, highlighter: highlight.Highlighter, top: int = 2) -> tuple[Snippet, ...]:
-    """Snippets of ``field`` in a Whoosh hit (empty when nothing matched there)."""
-    text = hit.get(field)
-    if not text:
+def snippets(text: str, spans: Sequence[tuple[int, int]], top: int = 2,
+             width: int | None = SNIPPET_CHARS) -> tuple[Snippet, ...]:
+    """Up to ``top`` snippets of ``text`` holding the most distinct matched words, in text order.
+
+    With ``width=None`` the whole text is one snippet (headlines).
+    """
+    if not spans:
         return ()
-    return highlighter.highlight_hit(hit, field, text=text, top=top, minscore=1) or ()
+    spans = list(spans)
+    if width is None or len(text) <= width:
+        return (_snippet(text, 0, len(text), spans),)
+    candidates = []
+    for s, _ in spans:
+        start = max(0, s - SURROUND)
+        end = min(len(text), start + width)
+        inside = [(a, b) for a, b in spans if a >= start and b <= end]
+        distinct = len({text[a:b].lower() for a, b in inside})
+        candidates.append(((distinct, len(inside), -start), start, end))
+    candidates.sort(reverse=True)
+    chosen: list[tuple[int, int]] = []
+    for _, start, end in candidates:
+        if all(end <= a or start >= b for a, b in chosen):
+            chosen.append((start, end))
+            if len(chosen) == top:
+                break
+    return tuple(_snippet(text, *_snap(text, start, end), spans) for start, end in sorted(chosen))
 
 
 def _render(snippet: Snippet, before: str, after: str, escape) -> str:

@@ -23,7 +23,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from whoosh import index as whoosh_index
@@ -34,6 +34,7 @@ from .cleaning import read_file
 from .corpus import SourceFile, walk
 from .errors import CorpusError, IndexCorrupt, IndexLocked, IndexNotFound, IndexNotWritable
 from .models import Article, FileProblem, IndexReport
+from .workers import WRITER_LIMIT_MB, FileResult, InProcess, WorkerPool, default_workers, document
 
 __all__ = ["COMMIT_EVERY", "MANIFEST_NAME", "Indexer", "create_index", "index_exists", "open_index"]
 
@@ -41,10 +42,25 @@ log = logging.getLogger(__name__)
 
 MANIFEST_NAME = "searchnews-manifest.json"
 MANIFEST_VERSION = 1
-#: Articles written between commits.
-COMMIT_EVERY = 5000
-#: Memory Whoosh's writer may use before it flushes a segment, in MB.
-WRITER_LIMIT_MB = 256
+#: The environment variable that overrides :data:`COMMIT_EVERY` (a positive integer; the fault
+#: tests set it small so that a run makes many commits to interrupt).
+COMMIT_EVERY_ENV = "SEARCHNEWS_COMMIT_EVERY"
+
+
+def _commit_every_from_env(default: int = 5000) -> int:
+    value = os.environ.get(COMMIT_EVERY_ENV, "").strip()
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    if value:
+        log.warning("%s=%r is not a positive integer; committing every %d articles", COMMIT_EVERY_ENV, value,
+                    default)
+    return default
+
+
+#: Articles written between commits (``$SEARCHNEWS_COMMIT_EVERY`` overrides it).
+COMMIT_EVERY = _commit_every_from_env()
+#: Runs with less text than this are indexed in one process: starting workers costs more.
+PARALLEL_MIN_BYTES = 2_000_000
 
 Progress = Callable[[int, int, str], None]
 
@@ -59,11 +75,25 @@ def index_exists(path: str | os.PathLike[str]) -> bool:
 
 
 def _not_writable(path: str, exc: OSError) -> IndexNotWritable:
-    if exc.errno == errno.ENOSPC:
-        return IndexNotWritable(f"no space left on the disk holding {path}; the index was left as it was")
+    # EFBIG and EDQUOT: a file-size limit (ulimit -f) or a disk quota, full as far as we are concerned.
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return IndexNotWritable(f"no space left for the index at {path} ({exc.strerror}); "
+                                f"the index was left as of its last commit")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return IndexNotWritable(f"cannot write to {path}: {exc.strerror}; choose another folder with --index")
     return IndexNotWritable(f"cannot write to {path}: {exc.strerror or exc}")
+
+
+def _abandon(writer) -> None:
+    """Cancel ``writer`` if it is open; when cancelling fails too (a full disk), release its lock anyway."""
+    if writer.is_closed:
+        return
+    try:
+        writer.cancel()
+    except Exception:
+        lock = getattr(writer, "writelock", None)
+        if lock is not None and getattr(lock, "fd", None) is not None:
+            lock.release()
 
 
 def create_index(path: str | os.PathLike[str]):
@@ -132,36 +162,56 @@ class _Manifest:
         os.replace(tmp, self.path)
 
 
-def _document(article: Article) -> dict:
-    doc = {
-        S.ID: article.id,
-        S.PATH: article.path or "",
-        S.HEADLINE: article.headline,
-        S.BODY: S.PARAGRAPH_SEPARATOR.join(article.body),
-        S.CAPTIONS: S.CAPTION_SEPARATOR.join(article.captions),
-        S.SOURCE: article.source or "",
-        S.AUTHORS: S.AUTHOR_SEPARATOR.join(article.authors),
-        S.PLACE: article.place or "",
-        S.URL: article.url or "",
-        S.LANGUAGE: article.language or "",
-    }
-    if article.date:
-        doc[S.DATE] = article.date
-        doc[S.PUBLISHED] = article.date.isoformat()
-    return {k: v for k, v in doc.items() if v != ""}
-
-
 def _under(path: str, roots: list[str]) -> bool:
     return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
 
 
-class Indexer:
-    """Brings an index up to date with files on disk (one :meth:`run` per ``index`` command)."""
+def _estimated_articles(source: SourceFile) -> int:
+    """A guess of a file's article count before reading it, to size rounds."""
+    return 1 if source.format in ("text", "html") else max(1, source.size // 2000)
 
-    def __init__(self, ix, folder: str, *, commit_every: int = COMMIT_EVERY) -> None:
+
+def _rounds(files: list[SourceFile], per_round: int) -> Iterator[list[SourceFile]]:
+    batch: list[SourceFile] = []
+    estimate = 0
+    for source in files:
+        batch.append(source)
+        estimate += _estimated_articles(source)
+        if estimate >= per_round:
+            yield batch
+            batch, estimate = [], 0
+    if batch:
+        yield batch
+
+
+def _commit_with_segments(writer, segments: list) -> None:
+    """Commit ``writer`` (its deletions and merges) together with segments written by workers.
+
+    This is :meth:`whoosh.writing.SegmentWriter.commit` with the workers'
+    segments added to the table of contents, as Whoosh's ``MpWriter`` does.
+    """
+    final = writer._merge_segments(None, None, None)  # Whoosh's own multi-segment commit
+    final.extend(segments)
+    if writer._added:
+        final.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    writer._commit_toc(final)
+    writer._finish()
+
+
+class Indexer:
+    """Brings an index up to date with files on disk (one :meth:`run` per ``index`` command).
+
+    ``workers`` is the number of worker processes (see :mod:`searchnews.workers`);
+    runs smaller than :data:`PARALLEL_MIN_BYTES` are indexed in this process.
+    """
+
+    def __init__(self, ix, folder: str, *, commit_every: int = COMMIT_EVERY, workers: int | None = None) -> None:
         self.ix = ix
         self.folder = folder
         self.commit_every = commit_every
+        self.workers = default_workers() if workers is None else workers
 
     def _writer(self):
         try:
@@ -172,18 +222,26 @@ class Indexer:
         except OSError as exc:
             raise _not_writable(self.folder, exc) from None
 
+    def _engine(self, todo: list[SourceFile]):
+        if self.workers > 1 and sum(f.size for f in todo) >= PARALLEL_MIN_BYTES:
+            return WorkerPool(self.folder, self.workers)
+        return InProcess(self.ix)
+
     def run(self, paths: Iterable[str | os.PathLike[str]], *, progress: Progress | None = None,
             follow_symlinks: bool = False) -> IndexReport:
         """Index new and changed files under ``paths``, delete vanished ones; return the report.
 
         Stages:
             1. walk the paths and list the corpus files;
-            2. compare them with the manifest: new, changed, unchanged, gone;
-            3. delete the articles of changed and vanished files;
-            4. read, clean and add the new and changed files, committing in batches;
-            5. commit, and write the manifest.
-        On ``KeyboardInterrupt`` the current batch is committed and the
-        report says the run was interrupted.
+            2. take the lock, and compare the files with the manifest: new,
+               changed, unchanged, gone;
+            3. in rounds of about :attr:`commit_every` articles: delete the
+               articles of the round's changed files (and, in the first round,
+               of vanished files), index the round's files in worker processes,
+               commit, and write the manifest;
+            4. if an explicit article id turned up in two files, keep the later.
+        On ``KeyboardInterrupt`` the run stops; every round committed before
+        it is kept, and the report says the run was interrupted.
         """
         started = time.perf_counter()
         # 1. walk
@@ -194,11 +252,12 @@ class Indexer:
             (files if isinstance(item, SourceFile) else rejected).append(item)
         if not files and not rejected:
             raise CorpusError(f"nothing to index: no files under {', '.join(roots)}")
-        # 2. compare
+        # 2. compare, holding the lock: another run may have committed since this one began
+        writer = self._writer()
         manifest = _Manifest.load(self.folder)
         fresh_index = self.ix.doc_count_all() == 0
         # After a crash between commit and manifest the index may hold files the manifest lacks.
-        trusted = manifest.generation == self.ix.latest_generation() or fresh_index
+        trusted = fresh_index or manifest.generation == self.ix.latest_generation()
         seen = {f.path for f in files}
         problem_paths = {p.path for p in rejected}
         gone = [p for p in manifest.files if _under(p, roots) and p not in seen and p not in problem_paths]
@@ -213,100 +272,98 @@ class Indexer:
                 todo.append(source)
         counts = {"added": 0, "updated": 0, "deleted": 0}
         warnings: list[FileProblem] = []
-        bytes_read = files_indexed = 0
+        first_file: dict[str, str] = {}  # article id -> the file it was first read from in this run
+        duplicates: dict[str, str] = {}  # article id -> the later file, whose copy wins
+        done = {"files": 0, "bytes": 0}
         interrupted = False
-        pending: dict[str, dict | None] = {}  # manifest changes since the last commit
-        ids_this_run: dict[str, str] = {}
-        writer = self._writer()
-        batch = 0
 
-        def commit() -> None:
-            nonlocal writer, batch
+        def on_file(result: FileResult) -> None:
+            source = result.source
+            for problem in result.problems:
+                (rejected if problem.skipped else warnings).append(problem)
+            old = manifest.files.get(source.path)
+            old_ids = set(old.get("ids", ())) if old else set()
+            for article_id in result.ids:
+                earlier = first_file.setdefault(article_id, source.path)
+                if earlier != source.path:
+                    duplicates[article_id] = source.path
+                    warnings.append(FileProblem(source.path, f"article id {article_id!r} also in {earlier}; "
+                                                f"this copy replaces it", skipped=False))
+                counts["updated" if article_id in old_ids else "added"] += 1
+            counts["deleted"] += len(old_ids - set(result.ids))
+            done["files"] += 1
+            done["bytes"] += source.size
+            if progress:
+                progress(done["files"], len(todo), source.path)
+
+        def commit(segments: list, changes: dict[str, dict | None]) -> None:
             try:
-                writer.commit()
+                _commit_with_segments(writer, segments)
             except OSError as exc:
-                writer.cancel()
+                _abandon(writer)
                 raise _not_writable(self.folder, exc) from None
-            for path, entry in pending.items():
+            for path, entry in changes.items():
                 if entry is None:
                     manifest.files.pop(path, None)
                 else:
                     manifest.files[path] = entry
-            pending.clear()
             try:
                 manifest.save(self.ix.latest_generation())
             except OSError as exc:
                 raise _not_writable(self.folder, exc) from None
-            batch = 0
 
         try:
-            # 3. delete vanished files
+            if progress:
+                progress(0, len(todo), "")
+            changes: dict[str, dict | None] = {}
+            # Vanished files go in the first commit.
             for path in gone:
                 writer.delete_by_term(S.PATH, path)
                 counts["deleted"] += len(manifest.files[path].get("ids", ()))
-                pending[path] = None
-            # 4. read, clean, add
-            total = len(todo)
-            for number, source in enumerate(todo, 1):
-                if progress:
-                    progress(number - 1, total, source.path)
-                articles: list[Article] = []
-                for item in read_file(source):
-                    if isinstance(item, Article):
-                        articles.append(item)
-                    elif item.skipped:
-                        rejected.append(item)
-                    else:
-                        warnings.append(item)
-                old = manifest.files.get(source.path)
-                old_ids = set(old.get("ids", ())) if old else set()
-                if old is not None or not trusted:
-                    writer.delete_by_term(S.PATH, source.path)
-                new_ids = []
-                for article in articles:
-                    if article.id in ids_this_run and ids_this_run[article.id] != source.path:
-                        warnings.append(FileProblem(source.path, f"article id {article.id!r} also in "
-                                                    f"{ids_this_run[article.id]}; this copy replaces it",
-                                                    skipped=False))
-                    if article.id in ids_this_run:
-                        # Whoosh deletes only committed documents: commit so the earlier copy goes.
-                        commit()
-                        writer = self._writer()
-                    # A fresh index can take plain adds, unless an explicit id repeats within the run.
-                    if article.id in ids_this_run or not trusted or not fresh_index:
-                        writer.update_document(**_document(article))
-                    else:
-                        writer.add_document(**_document(article))
-                    ids_this_run[article.id] = source.path
-                    if article.id in old_ids:
-                        counts["updated"] += 1
-                    else:
-                        counts["added"] += 1
-                    new_ids.append(article.id)
-                counts["deleted"] += len(old_ids - set(new_ids))
-                pending[source.path] = {"sig": source.signature, "ids": new_ids}
-                bytes_read += source.size
-                files_indexed += 1
-                batch += len(articles)
-                if batch >= self.commit_every:
-                    commit()
+                changes[path] = None
+            # 3. rounds
+            with self._engine(todo) as engine:
+                for files_in_round in _rounds(todo, self.commit_every):
+                    for source in files_in_round:
+                        entry = manifest.files.get(source.path)
+                        if entry is not None or not trusted:
+                            writer.delete_by_term(S.PATH, source.path)
+                        if entry is not None and not fresh_index:
+                            # explicit ids may live in another file's documents
+                            for article_id in entry.get("ids", ()):
+                                writer.delete_by_term(S.ID, article_id)
+                    outcome = engine.run_round(files_in_round, on_file)
+                    if not fresh_index or not trusted:
+                        # an explicit id already in the index from another file is replaced
+                        for result in outcome.files:
+                            for article_id in result.ids:
+                                writer.delete_by_term(S.ID, article_id)
+                    for result in outcome.files:
+                        changes[result.source.path] = {"sig": result.source.signature, "ids": list(result.ids)}
+                    commit(outcome.segments, changes)
+                    changes = {}
                     writer = self._writer()
-            if progress:
-                progress(total, total, "")
-            # 5. commit
-            commit()
+                if changes:  # nothing to index, but files vanished
+                    commit([], changes)
+                    writer = self._writer()
+            # 4. duplicates
+            if duplicates:
+                self._keep_later_copies(writer, duplicates)
+                commit([], {})
+            elif not writer.is_closed:
+                writer.cancel()
         except KeyboardInterrupt:
             interrupted = True
-            try:
-                commit()
-            except Exception:
-                writer.cancel()
+            _abandon(writer)
+        except OSError as exc:  # writing a segment (not only committing) can fail on a full disk
+            _abandon(writer)
+            raise _not_writable(self.folder, exc) from None
         except BaseException:
-            writer.cancel()
+            _abandon(writer)
             raise
         return IndexReport(
-            files_seen=len(files) + len([p for p in rejected if p.line is None and p.path not in seen]),
-            files_indexed=files_indexed,
+            files_seen=len(files) + len({p.path for p in rejected if p.line is None and p.path not in seen}),
+            files_indexed=done["files"],
             files_unchanged=unchanged_files,
             added=counts["added"],
             updated=counts["updated"],
@@ -315,6 +372,15 @@ class Indexer:
             rejected=tuple(rejected),
             warnings=tuple(warnings),
             seconds=time.perf_counter() - started,
-            bytes_read=bytes_read,
+            bytes_read=done["bytes"],
             interrupted=interrupted,
         )
+
+    def _keep_later_copies(self, writer, duplicates: dict[str, str]) -> None:
+        """Delete every copy of each duplicated id, and add back the copy from the later file."""
+        for article_id, path in duplicates.items():
+            writer.delete_by_term(S.ID, article_id)
+            for item in read_file(path):
+                if isinstance(item, Article) and item.id == article_id:
+                    writer.add_document(**document(item))
+                    break

@@ -1,7 +1,10 @@
 """Language identification of articles that do not declare their language.
 
-Uses py3langid (a fast, maintained port of langid.py): about 0.1 ms an
-article once its model is loaded (about a second, once per process).
+Uses py3langid (a maintained port of langid.py), which costs about 2 ms for a
+paragraph and a second to load its model. Most news is in a handful of
+languages whose commonest words give them away, so a vote of those words
+(:data:`COMMON_WORDS`) decides first when it is clear-cut; py3langid decides
+the rest.
 
 Terms:
     language
@@ -10,6 +13,7 @@ Terms:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 __all__ = ["MIN_CHARS", "SAMPLE_CHARS", "detect_language"]
@@ -18,6 +22,35 @@ __all__ = ["MIN_CHARS", "SAMPLE_CHARS", "detect_language"]
 SAMPLE_CHARS = 600
 #: Texts shorter than this are too short to tell; no language is given.
 MIN_CHARS = 40
+
+
+#: The commonest words of frequent news languages: a clear majority decides without py3langid.
+COMMON_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset("the of and to in is that for on with was said by as at from it has his are be have he "
+                    "but not an this which were its had their they will who been after".split()),
+    "fr": frozenset("le la les de des du et un une est que qui dans pour par sur au aux pas il elle ont ce se "
+                    "avec plus son sa ses leur été cette".split()),
+    "de": frozenset("der die das und den von zu mit ist des im dem nicht ein eine auf für sich auch es als "
+                    "bei wird sind hat nach wie einer oder".split()),
+}
+#: Words looked at by the vote, the share of them that must be common words of
+#: the winning language, and how many times the runner-up's count it must have.
+VOTE_WORDS = 80
+VOTE_SHARE = 0.2
+VOTE_MARGIN = 3
+_WORDS = re.compile(r"\w+")
+
+
+def _vote(sample: str) -> str | None:
+    words = [w.lower() for w in _WORDS.findall(sample)[:VOTE_WORDS]]
+    if not words:
+        return None
+    counts = sorted(((sum(w in common for w in words), lang) for lang, common in COMMON_WORDS.items()),
+                    reverse=True)
+    (best, lang), (second, _) = counts[0], counts[1]
+    if best >= VOTE_SHARE * len(words) and best >= VOTE_MARGIN * max(second, 1):
+        return lang
+    return None
 
 
 def detect_language(headline: str, body: Sequence[str]) -> str | None:
@@ -30,6 +63,9 @@ def detect_language(headline: str, body: Sequence[str]) -> str | None:
     sample = sample[:SAMPLE_CHARS]
     if len(sample.strip()) < MIN_CHARS:
         return None
+    voted = _vote(sample)
+    if voted:
+        return voted
     import py3langid  # imported here: loading it costs time that queries need not pay
 
     language, _score = py3langid.classify(sample)

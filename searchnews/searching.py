@@ -32,7 +32,7 @@ from whoosh.util.times import TimeError
 from . import schema as S
 from .dates import parse_date
 from .errors import QuerySyntaxError
-from .highlighting import make_highlighter, snippets
+from .highlighting import SNIPPET_CHARS, find_matches, query_terms, snippets
 from .models import Hit, SearchResults
 from .querysyntax import check_query
 
@@ -109,13 +109,18 @@ def parse_query(text: str, schema) -> tuple[Query, Query]:
     return strict, (query.And([*constraints, relaxed]) if constraints else relaxed)
 
 
-def _hit(whoosh_hit, highlighters, highlight: bool) -> Hit:
+#: Snippets per field: how many, and how wide (``None``: the whole field).
+SNIPPETS = {S.HEADLINE: (1, None), S.BODY: (2, SNIPPET_CHARS), S.CAPTIONS: (1, SNIPPET_CHARS)}
+
+
+def _hit(whoosh_hit, terms: dict[str, frozenset[str]] | None) -> Hit:
     stored = whoosh_hit.fields()
     authors = stored.get(S.AUTHORS) or ""
     highlights = {}
-    if highlight:
-        for field, (highlighter, top) in highlighters.items():
-            highlights[field] = snippets(whoosh_hit, field, highlighter, top)
+    if terms is not None:
+        for field, (top, width) in SNIPPETS.items():
+            text = stored.get(field) or ""
+            highlights[field] = snippets(text, find_matches(text, terms.get(field, frozenset())), top, width)
     return Hit(
         id=stored[S.ID],
         score=float(whoosh_hit.score or 0.0),
@@ -128,13 +133,6 @@ def _hit(whoosh_hit, highlighters, highlight: bool) -> Hit:
         language=stored.get(S.LANGUAGE) or None,
         highlights=highlights,
     )
-
-
-_HIGHLIGHTERS = {
-    S.HEADLINE: (make_highlighter(whole=True), 1),
-    S.BODY: (make_highlighter(), 2),
-    S.CAPTIONS: (make_highlighter(), 1),
-}
 
 
 def _page(results, start: int, count: int) -> Iterator:
@@ -155,7 +153,8 @@ def run_search(searcher: Searcher, text: str, *, limit: int = 10, offset: int = 
     hits: list[Hit] = []
     strict_results = searcher.search(strict, limit=wanted)
     strict_total = len(strict_results)
-    hits.extend(_hit(h, _HIGHLIGHTERS, highlight) for h in _page(strict_results, offset, limit))
+    terms = query_terms(strict, searcher.reader(), SNIPPETS) if highlight else None
+    hits.extend(_hit(h, terms) for h in _page(strict_results, offset, limit))
     total = strict_total
     tiered = loose != strict
     if tiered:
@@ -165,7 +164,7 @@ def run_search(searcher: Searcher, text: str, *, limit: int = 10, offset: int = 
         total = strict_total + len(loose_results)
         if need > 0:
             first = max(0, offset - strict_total)
-            hits.extend(_hit(h, _HIGHLIGHTERS, highlight) for h in _page(loose_results, first, limit - len(hits)))
+            hits.extend(_hit(h, terms) for h in _page(loose_results, first, limit - len(hits)))
     return SearchResults(
         query=text,
         total=total,

@@ -1,0 +1,253 @@
+"""Parallel indexing: worker processes that read, clean and index files into segments of their own.
+
+Whoosh's writer is pure Python and uses one core. Most of the cost of an
+``index`` run is per article (cleaning, analysing, writing postings), so the
+work is split by file between worker processes. Each worker writes a Whoosh
+*segment* of its own without taking the index lock; the parent process holds
+the lock, applies deletions, and commits the workers' segments together with
+the index's existing ones (the way Whoosh's own ``MpWriter`` with
+``multisegment=True`` does).
+
+Terms:
+    round
+        The files indexed between two commits. Each worker gets a share of
+        the round's files, balanced by size, and returns one segment.
+    message
+        What a worker reports back: one per file (its articles' ids and its
+        problems), then one when its segment is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import queue
+import signal
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+from . import schema as S
+from .cleaning import read_file
+from .corpus import SourceFile
+from .models import Article, FileProblem
+
+__all__ = ["FileResult", "InProcess", "RoundResult", "WorkerPool", "default_workers", "document", "index_files"]
+
+log = logging.getLogger(__name__)
+
+#: The environment variable that sets the number of worker processes (0 or 1: none).
+WORKERS_ENV = "SEARCHNEWS_WORKERS"
+#: Memory each writer may use before it spills postings to disk, in MB.
+WRITER_LIMIT_MB = 256
+#: How often an idle worker checks that its parent is still alive, in seconds.
+PARENT_CHECK_SECONDS = 1.0
+
+
+def default_workers() -> int:
+    """``$SEARCHNEWS_WORKERS`` if set, else the number of CPUs (at most 8)."""
+    value = os.environ.get(WORKERS_ENV, "").strip()
+    if value.isdigit():
+        return int(value)
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+def document(article: Article) -> dict:
+    """The Whoosh document (field name → value) for an article."""
+    doc = {
+        S.ID: article.id,
+        S.PATH: article.path or "",
+        S.HEADLINE: article.headline,
+        S.BODY: S.PARAGRAPH_SEPARATOR.join(article.body),
+        S.CAPTIONS: S.CAPTION_SEPARATOR.join(article.captions),
+        S.SOURCE: article.source or "",
+        S.AUTHORS: S.AUTHOR_SEPARATOR.join(article.authors),
+        S.PLACE: article.place or "",
+        S.URL: article.url or "",
+        S.LANGUAGE: article.language or "",
+    }
+    if article.date:
+        doc[S.DATE] = article.date
+        doc[S.PUBLISHED] = article.date.isoformat()
+    return {k: v for k, v in doc.items() if v != ""}
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What indexing one file gave: its articles' ids, and what was skipped or repaired."""
+
+    source: SourceFile
+    ids: tuple[str, ...]
+    problems: tuple[FileProblem, ...] = ()
+
+
+@dataclass
+class RoundResult:
+    """The outcome of one round: a result per file and the segments written."""
+
+    files: list[FileResult] = field(default_factory=list)
+    segments: list = field(default_factory=list)
+
+
+def index_files(ix, files: Sequence[SourceFile]) -> Iterator[FileResult | object]:
+    """Read, clean and add ``files`` to a new segment; yield a :class:`FileResult` per file,
+    then the segment (``None`` when no article was added).
+
+    The writer takes no lock (the caller holds the index's lock) and is never
+    finished or cancelled: that would delete the temporary folder that every
+    writer of the index shares. Files of a segment that is not committed are
+    removed by Whoosh at the next commit.
+    """
+    writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_LIMIT_MB)
+    try:
+        for source in files:
+            ids, problems = [], []
+            for item in read_file(source):
+                if isinstance(item, Article):
+                    writer.add_document(**document(item))
+                    ids.append(item.id)
+                else:
+                    problems.append(item)
+            yield FileResult(source, tuple(ids), tuple(problems))
+        if writer.docnum == 0:
+            writer._close_segment()
+            yield None
+        else:
+            yield writer._finalize_segment()  # as Whoosh's MpWriter does
+    except BaseException:
+        with contextlib.suppress(Exception):
+            writer._close_segment()
+        raise
+
+
+def _balance(files: Sequence[SourceFile], shares: int) -> list[list[SourceFile]]:
+    """Split files into ``shares`` lists of about equal size, keeping each list in walk order."""
+    buckets: list[list[tuple[int, SourceFile]]] = [[] for _ in range(shares)]
+    sizes = [0] * shares
+    for order, source in sorted(enumerate(files), key=lambda p: -p[1].size):
+        smallest = sizes.index(min(sizes))
+        buckets[smallest].append((order, source))
+        sizes[smallest] += source.size + 512
+    return [[s for _, s in sorted(bucket, key=lambda p: p[0])] for bucket in buckets if bucket]
+
+
+def _worker_main(folder: str, jobs, results, parent: int) -> None:
+    """A worker process: index each job's files into a segment and report back."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C does
+    try:
+        ix = whoosh_index.open_dir(folder)
+    except Exception:  # reported to the parent, which raises
+        results.put(("error", traceback.format_exc()))
+        return
+    while True:
+        try:
+            files = jobs.get(timeout=PARENT_CHECK_SECONDS)
+        except queue.Empty:
+            if os.getppid() != parent:
+                return  # the parent died (killed); nothing will commit our work
+            continue
+        if files is None:
+            return
+        try:
+            for message in index_files(ix, files):
+                results.put(("file", message) if isinstance(message, FileResult) else ("segment", message))
+        except OSError as exc:
+            results.put(("oserror", (exc.errno, exc.strerror, exc.filename)))
+        except Exception:  # reported to the parent, which raises
+            results.put(("error", traceback.format_exc()))
+
+
+class WorkerError(RuntimeError):
+    """A worker process failed in a way that is a bug, not a bad file."""
+
+
+class WorkerPool:
+    """Worker processes for one ``index`` run; use as a context manager."""
+
+    def __init__(self, folder: str, workers: int) -> None:
+        self.folder = folder
+        self.count = workers
+        self._procs: list = []
+        self._jobs: list = []
+        self._results = None
+
+    def __enter__(self) -> WorkerPool:
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self._results = context.Queue()
+        for _ in range(self.count):
+            jobs = context.Queue()
+            proc = context.Process(target=_worker_main, args=(self.folder, jobs, self._results, os.getpid()),
+                                   daemon=True)
+            proc.start()
+            self._procs.append(proc)
+            self._jobs.append(jobs)
+        return self
+
+    def __exit__(self, exc_type, *exc_info) -> None:
+        if exc_type is None:
+            for jobs in self._jobs:
+                jobs.put(None)
+            for proc in self._procs:
+                proc.join(timeout=30)
+        for proc in self._procs:
+            if proc.is_alive():
+                proc.terminate()
+                proc.join(timeout=5)
+
+    def run_round(self, files: Sequence[SourceFile], on_file: Callable[[FileResult], None]) -> RoundResult:
+        """Index ``files`` across the workers; call ``on_file`` as each file is done."""
+        shares = _balance(files, self.count)
+        for jobs, share in zip(self._jobs, shares, strict=False):
+            jobs.put(share)
+        result = RoundResult()
+        pending = len(shares)
+        while pending:
+            try:
+                kind, payload = self._results.get(timeout=PARENT_CHECK_SECONDS)
+            except queue.Empty:
+                dead = [p for p in self._procs if not p.is_alive()]
+                if dead:
+                    raise WorkerError(f"a worker process died (exit code {dead[0].exitcode})") from None
+                continue
+            if kind == "file":
+                result.files.append(payload)
+                on_file(payload)
+            elif kind == "segment":
+                pending -= 1
+                if payload is not None:
+                    result.segments.append(payload)
+            elif kind == "oserror":
+                number, strerror, filename = payload
+                raise OSError(number, strerror, filename)
+            else:
+                raise WorkerError(f"a worker process failed:\n{payload}")
+        return result
+
+
+class InProcess:
+    """The same interface as :class:`WorkerPool`, indexing in this process (small runs, one CPU)."""
+
+    def __init__(self, ix) -> None:
+        self.ix = ix
+
+    def __enter__(self) -> InProcess:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        return None
+
+    def run_round(self, files: Sequence[SourceFile], on_file: Callable[[FileResult], None]) -> RoundResult:
+        result = RoundResult()
+        for message in index_files(self.ix, files):
+            if isinstance(message, FileResult):
+                result.files.append(message)
+                on_file(message)
+            elif message is not None:
+                result.segments.append(message)
+        return result
