@@ -6,15 +6,20 @@ Terms:
     analysed field
         A field whose text is split into words, lower-cased, accent-folded
         ("café" matches "cafe"), stripped of English stop words and stemmed
-        ("sanctions" matches "sanction"): ``headline``, ``body``, ``captions``.
+        ("sanctions" matches "sanction"): ``headline``, ``captions`` and
+        ``text``, which holds the headline, captions and body together.
+        Plain words are matched in ``text`` (one field: fast to intersect and
+        count); the headline and captions fields only add to the score.
+    stored field
+        Kept as written, for results and ``show``: the body is stored but only
+        searched through ``text``.
     name field
         A field of names split into words and folded but not stemmed:
         ``source``, ``authors``, ``place``; ``source:reuters`` matches "Reuters".
     exact field
         A field matched as a whole value: ``id``, ``path``, ``url``, ``language``.
     field weight
-        How much a match in a field counts in ranking compared with the body
-        (see :data:`FIELD_WEIGHTS`).
+        How much a match in a field counts in ranking (see :data:`FIELD_WEIGHTS`).
 """
 
 from __future__ import annotations
@@ -28,7 +33,10 @@ from .analysis import FastPositions, NewsAnalyzer
 __all__ = [
     "AUTHORS",
     "AUTHOR_SEPARATOR",
+    "BM25_B",
+    "BM25_K1",
     "BODY",
+    "BOOST_FIELDS",
     "CAPTIONS",
     "CAPTION_SEPARATOR",
     "DATE",
@@ -42,7 +50,9 @@ __all__ = [
     "PLACE",
     "PUBLISHED",
     "QUERY_FIELDS",
+    "SEARCH_FIELD",
     "SOURCE",
+    "TEXT",
     "TEXT_FIELDS",
     "URL",
     "make_schema",
@@ -54,6 +64,7 @@ PATH = "path"
 HEADLINE = "headline"
 BODY = "body"
 CAPTIONS = "captions"
+TEXT = "text"
 SOURCE = "source"
 AUTHORS = "authors"
 DATE = "date"
@@ -62,22 +73,30 @@ URL = "url"
 LANGUAGE = "language"
 PLACE = "place"
 
-#: The analysed fields a plain word is looked for in.
+#: The field plain words are looked for in: headline, captions and body together.
+SEARCH_FIELD = TEXT
+
+#: The stored fields that results show, with snippets.
 TEXT_FIELDS = (HEADLINE, CAPTIONS, BODY)
 
-#: Query-time weight of a match in each text field (the body counts 1).
-FIELD_WEIGHTS = {HEADLINE: 3.0, CAPTIONS: 1.5, BODY: 1.0}
+#: Ranking weight of a match in each analysed field. Every word of an article
+#: is in ``text``; a word that is also in the headline or a caption earns
+#: those fields' scores on top.
+FIELD_WEIGHTS = {TEXT: 1.0, HEADLINE: 3.0, CAPTIONS: 1.5}
+
+#: The fields whose matches add to the score of a plain-word match (all but ``text``).
+BOOST_FIELDS = {name: weight for name, weight in FIELD_WEIGHTS.items() if name != TEXT}
 
 #: BM25 parameters: ``K1`` (term-frequency saturation) and ``B`` (length
 #: normalisation) per field. Headlines and captions are short and of similar
 #: length, so their length matters less.
 BM25_K1 = 1.2
-BM25_B = {HEADLINE: 0.5, CAPTIONS: 0.5, BODY: 0.75}
+BM25_B = {TEXT: 0.75, HEADLINE: 0.5, CAPTIONS: 0.5}
 
 #: Names a user may write before a colon in a query, to the field searched.
 FIELD_ALIASES = {
     "headline": HEADLINE, "title": HEADLINE,
-    "body": BODY, "text": BODY,
+    "body": TEXT, "text": TEXT,
     "caption": CAPTIONS, "captions": CAPTIONS,
     "source": SOURCE, "agency": SOURCE,
     "author": AUTHORS, "authors": AUTHORS,
@@ -122,8 +141,9 @@ def make_schema() -> fields.Schema:
             ID: fields.ID(unique=True, stored=True),
             PATH: fields.ID(stored=True),
             HEADLINE: NewsText(stored=True),
-            BODY: NewsText(stored=True),
             CAPTIONS: NewsText(stored=True),
+            TEXT: NewsText(stored=False),
+            BODY: fields.STORED(),
             SOURCE: fields.TEXT(analyzer=names, stored=True, phrase=True),
             AUTHORS: fields.TEXT(analyzer=names, stored=True, phrase=True),
             PLACE: fields.TEXT(analyzer=names, stored=True, phrase=True),
@@ -138,4 +158,4 @@ def make_schema() -> fields.Schema:
 def make_scoring() -> scoring.WeightingModel:
     """BM25F with the per-field ``B`` of :data:`BM25_B`."""
     per_field = {f"{name}_B": b for name, b in BM25_B.items()}
-    return scoring.BM25F(B=BM25_B[BODY], K1=BM25_K1, **per_field)
+    return scoring.BM25F(B=BM25_B[TEXT], K1=BM25_K1, **per_field)

@@ -9,9 +9,11 @@ Terms:
         never comes back empty just because one word is missing, and an
         article missing a word never outranks one that has them all.
     BM25F
-        The ranking function: BM25 computed per field, with the field weights
-        of :data:`searchnews.schema.FIELD_WEIGHTS` (headline 3, captions 1.5,
-        body 1) and the per-field ``B`` of :data:`searchnews.schema.BM25_B`.
+        The ranking function: BM25 computed per field and summed with the
+        weights of :data:`searchnews.schema.FIELD_WEIGHTS`: the whole text
+        (headline, captions and body) counts 1, and a word that is also in the
+        headline adds 3 times its headline score, in a caption 1.5 times. The
+        per-field ``B`` is :data:`searchnews.schema.BM25_B`.
     page
         ``limit`` hits starting at rank ``offset`` (0-based). Ties are broken
         by document order, so the same query on the same index gives the same
@@ -20,6 +22,7 @@ Terms:
 
 from __future__ import annotations
 
+import copy
 import re
 import time
 from collections.abc import Iterator
@@ -43,8 +46,8 @@ MAX_LIMIT = 1000
 
 
 def make_parser(schema, group=qparser.AndGroup) -> qparser.QueryParser:
-    """A Whoosh parser for our syntax: plain words over the text fields, friendly field names, dates."""
-    parser = qparser.MultifieldParser(list(S.TEXT_FIELDS), schema, fieldboosts=S.FIELD_WEIGHTS, group=group)
+    """A Whoosh parser for our syntax: plain words in the all-text field, friendly field names, dates."""
+    parser = qparser.QueryParser(S.SEARCH_FIELD, schema, group=group)
     aliases: dict[str, list[str]] = {}
     for alias, field in S.FIELD_ALIASES.items():
         if alias != field:
@@ -83,8 +86,40 @@ def _is_plain(q: Query) -> bool:
     if isinstance(q, (query.Not, query.NumericRange, query.DateRange, query.AndNot)):
         return False
     if q.is_leaf():
-        return q.field() in S.TEXT_FIELDS
+        return q.field() == S.SEARCH_FIELD
     return all(_is_plain(child) for child in q.children())
+
+
+def _text_leaves(q: Query) -> Iterator[Query]:
+    """The leaves of ``q`` that look for words in the all-text field, outside NOT."""
+    if isinstance(q, (query.Not, query.AndNot)):
+        if isinstance(q, query.AndNot):
+            yield from _text_leaves(q.a)
+        return
+    if q.is_leaf():
+        if q.field() == S.SEARCH_FIELD:
+            yield q
+        return
+    for child in q.children():
+        yield from _text_leaves(child)
+
+
+def with_field_boosts(q: Query) -> Query:
+    """``q``, scored higher where its words are also in the headline or captions.
+
+    The words' copies in :data:`searchnews.schema.BOOST_FIELDS` are optional
+    (``ANDMAYBE``): they change the ranking, never which articles match.
+    """
+    boosts = []
+    for leaf in _text_leaves(q):
+        for field, weight in S.BOOST_FIELDS.items():
+            clone = copy.copy(leaf)
+            clone.fieldname = field
+            clone.boost = leaf.boost * weight
+            boosts.append(clone)
+    if not boosts:
+        return q
+    return query.AndMaybe(q, query.Or(boosts))
 
 
 def parse_query(text: str, schema) -> tuple[Query, Query]:
@@ -135,6 +170,13 @@ def _hit(whoosh_hit, terms: dict[str, frozenset[str]] | None) -> Hit:
     )
 
 
+def _highlight_terms(q: Query, searcher: Searcher) -> dict[str, frozenset[str]]:
+    """Every word the query looked for, in any analysed field, to be marked in every snippet."""
+    found = query_terms(q, searcher.reader(), S.FIELD_WEIGHTS)
+    words = frozenset().union(*found.values()) if found else frozenset()
+    return dict.fromkeys(SNIPPETS, words)
+
+
 def _page(results, start: int, count: int) -> Iterator:
     for index in range(start, min(start + count, results.scored_length())):
         yield results[index]
@@ -151,20 +193,23 @@ def run_search(searcher: Searcher, text: str, *, limit: int = 10, offset: int = 
     strict, loose = parse_query(text, searcher.schema)
     wanted = offset + limit
     hits: list[Hit] = []
-    strict_results = searcher.search(strict, limit=wanted)
+    strict_results = searcher.search(with_field_boosts(strict), limit=wanted)
     strict_total = len(strict_results)
-    terms = query_terms(strict, searcher.reader(), SNIPPETS) if highlight else None
+    terms = _highlight_terms(strict, searcher) if highlight else None
     hits.extend(_hit(h, terms) for h in _page(strict_results, offset, limit))
     total = strict_total
     tiered = loose != strict
     if tiered:
         need = wanted - strict_total
-        # No terms=True here: Whoosh's TermsCollector counts masked documents in len().
-        loose_results = searcher.search(loose, limit=max(need, 1), mask=strict)
-        total = strict_total + len(loose_results)
         if need > 0:
+            # No terms=True here: Whoosh's TermsCollector counts masked documents in len().
+            loose_results = searcher.search(with_field_boosts(loose), limit=need, mask=strict)
+            total = strict_total + len(loose_results)
             first = max(0, offset - strict_total)
             hits.extend(_hit(h, terms) for h in _page(loose_results, first, limit - len(hits)))
+        else:
+            # The page is all in the first tier: only count the rest (no scoring).
+            total = sum(1 for _ in searcher.docs_for_query(loose))
     return SearchResults(
         query=text,
         total=total,

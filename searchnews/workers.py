@@ -64,6 +64,7 @@ def document(article: Article) -> dict:
         S.PATH: article.path or "",
         S.HEADLINE: article.headline,
         S.BODY: S.PARAGRAPH_SEPARATOR.join(article.body),
+        S.TEXT: S.PARAGRAPH_SEPARATOR.join((article.headline, *article.captions, *article.body)),
         S.CAPTIONS: S.CAPTION_SEPARATOR.join(article.captions),
         S.SOURCE: article.source or "",
         S.AUTHORS: S.AUTHOR_SEPARATOR.join(article.authors),
