@@ -44,6 +44,9 @@ PROMO_LINES: tuple[re.Pattern[str], ...] = tuple(
         r"(Share|Tweet|Email|Print|WhatsApp|Facebook|Twitter|LinkedIn|Copy link)"
         r"(\s*[|/·,]?\s*(Share|Tweet|Email|Print|WhatsApp|Facebook|Twitter|LinkedIn|Copy link|Telegram))*",
         r"(We|This (site|website)) uses? cookies.{0,200}",
+        r"Cookies (help|allow|enable) us .{0,200}",
+        r"By (using|continuing to use|browsing) (our|this) (site|website|services),? you (agree|accept|consent)"
+        r".{0,120}",
         r"(Accept|Reject|Manage) (all )?cookies.{0,40}",
         r"(Click|Tap) here to .{0,100}",
         r"Download (our|the) .{0,30}app.{0,80}",
@@ -145,6 +148,28 @@ STAMP_LINES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\s*(?:on\s*)?:?\s*(?P<date>.{6,60})", _I)),
 )
 
+_RELATIVE_KIND = (r"(?:(?P<kind>Last updated|Updated|Published|Posted|Mis à jour|Publié|Aktualisiert|"
+                  r"Veröffentlicht)\s*:?\s*)?")
+#: A relative stamp: "3 hours ago", "Updated 2 days ago", "il y a 5 heures", "vor 3 Stunden".
+#: It gives a date only against a reference date (when the page was scraped).
+RELATIVE_STAMPS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(_RELATIVE_KIND + p, _I)
+    for p in (
+        r"(?P<n>\d{1,3}|an?|one)\s+(?P<unit>[a-z]+)\s+ago",
+        r"il y a\s+(?P<n>\d{1,3}|une?)\s+(?P<unit>[a-zé]+)",
+        r"vor\s+(?P<n>\d{1,3}|einer|einem)\s+(?P<unit>[a-zä]+)",
+    )
+)
+#: Unit words of relative stamps to seconds.
+RELATIVE_UNITS: dict[str, int] = {
+    **dict.fromkeys(("min", "mins", "minute", "minutes", "minuten"), 60),
+    **dict.fromkeys(("hr", "hrs", "hour", "hours", "heure", "heures", "stunde", "stunden"), 3600),
+    **dict.fromkeys(("day", "days", "jour", "jours", "tag", "tagen"), 86400),
+    **dict.fromkeys(("week", "weeks", "semaine", "semaines", "woche", "wochen"), 7 * 86400),
+}
+#: Number words of relative stamps ("an hour ago", "il y a une heure", "vor einer Stunde").
+RELATIVE_ONE = frozenset({"a", "an", "one", "un", "une", "einer", "einem"})
+
 #: A line that is nothing but a date: "2022-11-26", "26/11/2022 14:05", "November 22, 2022",
 #: "Tuesday 22 November 2022, 14:05 GMT".
 BARE_DATE_LINE = re.compile(
@@ -172,6 +197,9 @@ DISCLAIMERS: tuple[re.Pattern[str], ...] = tuple(
         r"^(?:©|Copyright).{0,120}(?:All rights reserved|Tous droits réservés|Alle Rechte vorbehalten)",
     )
 )
+
+#: The agency a disclaimer names: the article's source when nothing else gives one.
+DISCLAIMER_AGENCY = re.compile(r"\b(AFP|Agence France-Presse|Associated Press|AP|Reuters|dpa)\b")
 
 #: Agency names as written in bylines and datelines, to their canonical form.
 AGENCIES: dict[str, str] = {

@@ -15,7 +15,21 @@ Terms:
     decision
         What the cleaner did with a line: ``body``, ``caption``, ``headline``
         (a repeat of the headline), ``promo``, ``related``, ``credit``,
-        ``source``, ``authors``, ``stamp``, ``disclaimer`` or ``blank``.
+        ``source``, ``authors``, ``stamp``, ``disclaimer``, ``learned``,
+        ``continued`` (a wrapped part of the line above, decided with it) or
+        ``blank``.
+    learned line
+        A line that recurs across many articles of the same folder, found by
+        :func:`searchnews.learning.learn_boilerplate` and passed in as
+        ``learned`` (a set of line keys, see :func:`line_key`); it is dropped
+        like a promo line even though no rule describes it.
+    hard-wrapped block
+        Consecutive short lines that make one paragraph. A block is judged as
+        a whole as well as line by line, so boilerplate wrapped over several
+        lines (a disclaimer, a promo line, a related headline) is still dropped.
+    reference date
+        When the article was scraped (for files: the modification time). A
+        relative stamp such as ``3 hours ago`` gives a date only against it.
 """
 
 from __future__ import annotations
@@ -79,6 +93,11 @@ def _key(line: str) -> str:
     return _SPACES.sub(" ", line).strip().casefold().rstrip(" .")
 
 
+def line_key(line: str) -> str:
+    """The key under which a learned line is stored and looked up (case, spacing, end dot folded)."""
+    return _key(unicodedata.normalize("NFC", line))
+
+
 def _words(line: str) -> int:
     return len(line.split())
 
@@ -108,6 +127,7 @@ class _Collector:
     def __init__(self) -> None:
         self.sources: list[str] = []  # from "Source:" lines that are not photo credits
         self.photo_sources: list[str] = []  # from "Source:" lines right after a caption
+        self.notice_sources: list[str] = []  # agencies named in legal notices
         self.authors: list[str] = []
         self.published: dt.datetime | None = None
         self.updated: dt.datetime | None = None
@@ -119,6 +139,13 @@ class _Collector:
                 self.photo_sources.append(agency)
             elif name not in self.authors:
                 self.authors.append(name)
+
+    def add_notice(self, text: str) -> None:
+        """Note the agency a legal notice names (the source when nothing else gives one)."""
+        found = bp.DISCLAIMER_AGENCY.search(text)
+        agency = _canonical_agency(found.group(1)) if found else None
+        if agency:
+            self.notice_sources.append(agency)
 
 
 def _match_source(line: str) -> str | None:
@@ -135,6 +162,23 @@ def _match_promo(line: str) -> bool:
 
 def _match_disclaimer(line: str) -> bool:
     return any(p.search(line) for p in bp.DISCLAIMERS)
+
+
+def _match_relative_stamp(line: str, reference: dt.datetime | None) -> tuple[str, dt.datetime | None] | None:
+    """A relative stamp ("3 hours ago"): its kind and, when ``reference`` is known, its date."""
+    for pattern in bp.RELATIVE_STAMPS:
+        match = pattern.fullmatch(line)
+        if not match or match.group("unit").casefold() not in bp.RELATIVE_UNITS:
+            continue
+        kind = "updated" if match.group("kind") and re.match(
+            r"(last updated|updated|mis|aktual)", match.group("kind"), re.I) else "published"
+        if reference is None:
+            return kind, None
+        n = match.group("n").casefold()
+        count = 1 if n in bp.RELATIVE_ONE else int(n)
+        seconds = count * bp.RELATIVE_UNITS[match.group("unit").casefold()]
+        return kind, reference - dt.timedelta(seconds=seconds)
+    return None
 
 
 def _match_stamp(line: str) -> tuple[str, dt.datetime] | None:
@@ -159,8 +203,35 @@ def _caption_with_credit(line: str, following: str) -> bool:
     return bool(bp.CREDIT_SUFFIX.fullmatch(rest))
 
 
-def _classify(lines: Sequence[str], headline: str | None, meta: _Collector) -> list[LineDecision]:
-    """Decide what each line is. Returns one decision per input line."""
+def _wrapped_block_end(lines: Sequence[str], start: int) -> int:
+    """The last line of the hard-wrapped block that starts at ``start`` (``start`` itself if none)."""
+    end = start
+    while (end + 1 < len(lines) and lines[end + 1] and len(lines[end]) <= bp.HARD_WRAP_MAX_CHARS
+           and _words(lines[end]) > 1):
+        end += 1
+    return end
+
+
+def _block_decision(text: str, headline_key: str | None, learned: frozenset[str]) -> tuple[str, str] | None:
+    """The decision for a hard-wrapped block judged as one line, or ``None`` if it is body text."""
+    if headline_key is not None and _key(text) == headline_key:
+        return "headline", "repeats the headline (hard-wrapped)"
+    if _match_promo(text):
+        return "promo", "promo or navigation line (hard-wrapped)"
+    if _match_disclaimer(text):
+        return "disclaimer", "agency legal notice (hard-wrapped)"
+    if learned and _key(text) in learned:
+        return "learned", "recurs across articles of this folder (hard-wrapped)"
+    return None
+
+
+def _classify(lines: Sequence[str], headline: str | None, meta: _Collector,
+              learned: frozenset[str] = frozenset(), reference: dt.datetime | None = None) -> list[LineDecision]:
+    """Decide what each line is. Returns one decision per input line.
+
+    ``learned`` holds the keys of lines learned from the corpus; ``reference``
+    is the date relative stamps ("3 hours ago") count back from.
+    """
     decisions: list[LineDecision] = []
     headline_key = _key(headline) if headline else None
     n = len(lines)
@@ -223,7 +294,15 @@ def _classify(lines: Sequence[str], headline: str | None, meta: _Collector) -> l
             i += 1
             if not rest:
                 j = next_nonblank(i)
-                if j is not None and _looks_like_headline(lines[j]) and not bp.RELATED_MARKER.fullmatch(lines[j]):
+                end = _wrapped_block_end(lines, j) if j is not None else None
+                if (j is not None and end is not None and end > j
+                        and _looks_like_headline(" ".join(lines[j:end + 1]))):
+                    for k in range(i, j):
+                        add(k, "blank")
+                    for k in range(j, end + 1):
+                        add(k, "related", "headline of a related article (hard-wrapped)")
+                    i = end + 1
+                elif j is not None and _looks_like_headline(lines[j]) and not bp.RELATED_MARKER.fullmatch(lines[j]):
                     for k in range(i, j):
                         add(k, "blank")
                     add(j, "related", "headline of a related article")
@@ -277,6 +356,16 @@ def _classify(lines: Sequence[str], headline: str | None, meta: _Collector) -> l
                     add(k, "authors", "reporting credits (editors are not authors)")
                 i = end + 1
                 continue
+        relative = _match_relative_stamp(line, reference)
+        if relative:
+            kind, date = relative
+            if date is not None and kind == "published" and meta.published is None:
+                meta.published = date
+            elif date is not None and kind == "updated" and meta.updated is None:
+                meta.updated = date
+            add(i, "stamp", f"relative {kind} time" + ("" if date else " (no reference date: no date)"))
+            i += 1
+            continue
         stamp = _match_stamp(line)
         if stamp:
             kind, date = stamp
@@ -288,12 +377,58 @@ def _classify(lines: Sequence[str], headline: str | None, meta: _Collector) -> l
             i += 1
             continue
         if _match_disclaimer(line):
+            meta.add_notice(line)
             add(i, "disclaimer", "agency legal notice")
+            i += 1
+            continue
+        if learned and _key(line) in learned:
+            add(i, "learned", "recurs across articles of this folder")
             i += 1
             continue
         add(i, "body")
         i += 1
-    return decisions
+    return _judge_wrapped_blocks(decisions, headline, meta, learned, reference)
+
+
+def _judge_wrapped_blocks(decisions: list[LineDecision], headline: str | None, meta: _Collector,
+                          learned: frozenset[str], reference: dt.datetime | None) -> list[LineDecision]:
+    """Judge each hard-wrapped block that holds body lines as a whole line.
+
+    A block here is a run of non-blank lines that would be joined into one
+    paragraph, made of body lines and possibly lines already dropped as
+    boilerplate ("PAY ATTENTION: ..." whose wrapped tail looked like text).
+    """
+    judged = {"body", "headline", "promo", "disclaimer", "learned"}
+    out = list(decisions)
+    i = 0
+    while i < len(out):
+        if out[i].decision not in judged:
+            i += 1
+            continue
+        end = i
+        while end + 1 < len(out) and out[end + 1].decision in judged:
+            end += 1
+        run = out[i:end + 1]
+        if (len(run) > 1 and any(d.decision == "body" for d in run)
+                and max(len(d.text) for d in run[:-1]) <= bp.HARD_WRAP_MAX_CHARS):
+            joined = " ".join(d.text for d in run)
+            verdict = _block_decision(joined, _key(headline) if headline else None, learned)
+            if verdict is None and all(d.decision == "body" for d in run):
+                # The block read as one line: "Source:" / "AFP", "By" / "Jane Doe", a wrapped caption.
+                (single,) = _classify([joined], headline, meta, learned, reference)
+                if single.decision == "caption":
+                    out[i:end + 1] = [replace(run[0], text=joined, decision="caption",
+                                              reason=single.reason + " (hard-wrapped)")] + [
+                        replace(d, decision="continued", reason="wrapped part of the line above")
+                        for d in run[1:]]
+                elif single.decision != "body":
+                    verdict = (single.decision, single.reason + " (hard-wrapped)")
+            if verdict:
+                if verdict[0] == "disclaimer":
+                    meta.add_notice(joined)
+                out[i:end + 1] = [replace(d, decision=verdict[0], reason=verdict[1]) for d in run]
+        i = end + 1
+    return out
 
 
 def _paragraphs(decisions: Sequence[LineDecision]) -> list[str]:
@@ -328,8 +463,12 @@ def _split_headline(lines: list[str]) -> tuple[str | None, int]:
     return None, len(lines)
 
 
-def explain_text(text: str, *, headline: str | None = None) -> list[LineDecision]:
-    """Each line of a plain-text article with the cleaner's decision and its reason."""
+def explain_text(text: str, *, headline: str | None = None, learned: frozenset[str] = frozenset(),
+                 reference_date: dt.datetime | None = None) -> list[LineDecision]:
+    """Each line of a plain-text article with the cleaner's decision and its reason.
+
+    ``learned`` and ``reference_date`` are as for :func:`clean_text`.
+    """
     lines = normalize_text(text).split("\n")
     start = 0
     decisions: list[LineDecision] = []
@@ -340,7 +479,7 @@ def explain_text(text: str, *, headline: str | None = None) -> list[LineDecision
                                           "first line" if j == start else ""))
         if headline:
             start += 1
-    rest = _classify(lines[start:], headline, _Collector())
+    rest = _classify(lines[start:], headline, _Collector(), learned, reference_date)
     return decisions + [replace(d, number=d.number + start) for d in rest]
 
 
@@ -357,12 +496,17 @@ def clean_text(
     id: str | None = None,  # noqa: A002 - the field is called id everywhere
     path: str | None = None,
     notes: Iterable[str] = (),
+    learned: frozenset[str] = frozenset(),
+    reference_date: dt.datetime | None = None,
 ) -> Article:
     """Clean scraped plain text into an :class:`Article`.
 
     When ``headline`` is not given, the first non-empty line is the headline.
     Metadata given as arguments (from a JSON record or HTML meta tags) wins over
-    what is found in the text.
+    what is found in the text. ``learned`` holds the keys (:func:`line_key`) of
+    lines learned as boilerplate from the corpus
+    (:func:`searchnews.learning.learn_boilerplate`); ``reference_date`` is when
+    the article was scraped, which relative stamps ("3 hours ago") need.
 
     Stages:
         1. normalise the text (line endings, NFC, spaces);
@@ -382,7 +526,7 @@ def clean_text(
         headline = normalize_text(headline).replace("\n", " ").strip() or None
     # 3. classify
     meta = _Collector()
-    decisions = _classify(lines, headline, meta)
+    decisions = _classify(lines, headline, meta, learned, reference_date)
     found_captions = [_caption_text(d.text) for d in decisions if d.decision == "caption"]
     # 4. paragraphs
     body = _paragraphs(decisions)
@@ -404,7 +548,8 @@ def clean_text(
     # An agency named as the author is the source: wire copy is found by agency.
     wire = given.photo_sources[0] if given.photo_sources else None
     final_source = wire or source or (meta.sources[-1] if meta.sources else None) or agency or (
-        meta.photo_sources[-1] if meta.photo_sources else None)
+        meta.photo_sources[-1] if meta.photo_sources else None) or (
+        meta.notice_sources[0] if meta.notice_sources else None)
     final_date = date or meta.published or meta.updated
     if headline is None and body:
         headline = body[0] if len(body[0]) <= bp.HEADLINE_MAX_CHARS else body[0][:120].rsplit(" ", 1)[0] + "…"
@@ -489,7 +634,8 @@ def _as_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def clean_record(record: Mapping[str, Any], *, path: str | None = None, notes: Iterable[str] = ()) -> Article:
+def clean_record(record: Mapping[str, Any], *, path: str | None = None, notes: Iterable[str] = (),
+                 learned: frozenset[str] = frozenset()) -> Article:
     """Clean one JSON article record; see :data:`RECORD_KEYS` for the keys read."""
     if not isinstance(record, Mapping):
         raise TypeError("an article record must be a JSON object")
@@ -521,6 +667,7 @@ def clean_record(record: Mapping[str, Any], *, path: str | None = None, notes: I
         id=str(raw_id) if raw_id is not None else None,
         path=path,
         notes=notes,
+        learned=learned,
     )
 
 
@@ -528,7 +675,8 @@ def clean_record(record: Mapping[str, Any], *, path: str | None = None, notes: I
 # HTML pages
 
 
-def clean_html(html: str, *, path: str | None = None, notes: Iterable[str] = ()) -> Article:
+def clean_html(html: str, *, path: str | None = None, notes: Iterable[str] = (),
+               learned: frozenset[str] = frozenset(), reference_date: dt.datetime | None = None) -> Article:
     """Clean a saved web page.
 
     Stages:
@@ -552,6 +700,8 @@ def clean_html(html: str, *, path: str | None = None, notes: Iterable[str] = ())
         language=page.language,
         path=path,
         notes=notes,
+        learned=learned,
+        reference_date=reference_date,
     )
 
 
@@ -559,28 +709,46 @@ def clean_html(html: str, *, path: str | None = None, notes: Iterable[str] = ())
 # Files
 
 
-def clean_document(raw: RawDocument) -> Article:
+def clean_document(raw: RawDocument, *, learned: frozenset[str] = frozenset(),
+                   reference_date: dt.datetime | None = None) -> Article:
     """Clean one raw document from :func:`searchnews.corpus.read_documents`.
 
-    Raises :class:`DocumentError` when nothing of an article is left.
+    ``learned`` and ``reference_date`` are as for :func:`clean_text`. Raises
+    :class:`DocumentError` when nothing of an article is left.
     """
     try:
         if raw.kind == "text":
-            article = clean_text(raw.content, path=raw.path, notes=raw.notes)
+            article = clean_text(raw.content, path=raw.path, notes=raw.notes, learned=learned,
+                                 reference_date=reference_date)
         elif raw.kind == "html":
-            article = clean_html(raw.content, path=raw.path, notes=raw.notes)
+            article = clean_html(raw.content, path=raw.path, notes=raw.notes, learned=learned,
+                                 reference_date=reference_date)
         else:
-            article = clean_record(raw.content, path=raw.path, notes=raw.notes)
+            article = clean_record(raw.content, path=raw.path, notes=raw.notes, learned=learned)
     except DocumentError as exc:
         raise DocumentError(exc.reason, raw.path) from None
     if not article.body and not article.captions:
-        what = "record has no article text" if raw.kind == "record" else "no article text left after cleaning"
+        if raw.kind == "record":
+            what = "record has no article text"
+        elif raw.kind == "html":
+            what = "no article text found in the page"
+        elif article.headline:
+            what = "no article text left after cleaning (only a headline and boilerplate)"
+        else:
+            what = "no article text left after cleaning"
         raise DocumentError(what, raw.path)
     return replace(article, id=article.id or raw.key)
 
 
-def read_file(source: SourceFile | str | os.PathLike[str]) -> Iterator[Article | FileProblem]:
-    """The articles of one file, with a :class:`FileProblem` for each part that could not be used."""
+def read_file(source: SourceFile | str | os.PathLike[str], *, learned: frozenset[str] = frozenset(),
+              reference_date: dt.datetime | None = None) -> Iterator[Article | FileProblem]:
+    """The articles of one file, with a :class:`FileProblem` for each part that could not be used.
+
+    ``learned`` holds the keys of the lines learned as boilerplate for this
+    file's folder (``LearnedBoilerplate.for_path(path)``). Relative stamps
+    ("3 hours ago") count back from ``reference_date``, by default the file's
+    modification time (when the scraper saved it).
+    """
     if not isinstance(source, SourceFile):
         path = os.path.abspath(os.fspath(source))
         try:
@@ -589,13 +757,15 @@ def read_file(source: SourceFile | str | os.PathLike[str]) -> Iterator[Article |
             raise DocumentError(os.strerror(exc.errno) if exc.errno else str(exc), path) from None
         source = SourceFile(path, FORMATS.get(os.path.splitext(path)[1].lower(), "text"), st.st_size,
                             st.st_mtime_ns)
+    if reference_date is None:
+        reference_date = dt.datetime.fromtimestamp(source.mtime_ns / 1e9, dt.timezone.utc).replace(tzinfo=None)
     try:
         for raw in read_documents(source):
             if isinstance(raw, FileProblem):
                 yield raw
                 continue
             try:
-                article = clean_document(raw)
+                article = clean_document(raw, learned=learned, reference_date=reference_date)
             except DocumentError as exc:
                 yield FileProblem(source.path, exc.reason, raw.line)
                 continue
@@ -606,10 +776,14 @@ def read_file(source: SourceFile | str | os.PathLike[str]) -> Iterator[Article |
         yield FileProblem(source.path, exc.reason)
 
 
-def clean_file(path: str | os.PathLike[str]) -> list[Article]:
-    """Clean every article in a file; raises :class:`DocumentError` if it yields none."""
+def clean_file(path: str | os.PathLike[str], *, learned: frozenset[str] = frozenset(),
+               reference_date: dt.datetime | None = None) -> list[Article]:
+    """Clean every article in a file; raises :class:`DocumentError` if it yields none.
+
+    ``learned`` and ``reference_date`` are as for :func:`read_file`.
+    """
     articles, problems = [], []
-    for item in read_file(path):
+    for item in read_file(path, learned=learned, reference_date=reference_date):
         (articles if isinstance(item, Article) else problems).append(item)
     if not articles:
         reason = problems[0].reason if problems else "no article found"

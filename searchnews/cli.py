@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from collections import Counter
+from dataclasses import replace
 
 import click
 
@@ -21,6 +22,7 @@ from .cleaning import explain_text, read_file
 from .corpus import FORMATS
 from .errors import QuerySyntaxError, SearchnewsError
 from .highlighting import render_ansi, render_html
+from .learning import LearnedBoilerplate, group_of, learn_boilerplate
 from .models import Article, FileProblem, Hit, IndexReport, SearchResults
 
 #: Problems listed one by one in the index summary before they are only counted.
@@ -312,26 +314,34 @@ def _clean_json(article: Article, path: str) -> dict:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article per line.")
 @click.option("--explain", is_flag=True, help="Show every line of a .txt file with the decision taken and why.")
-def clean_command(files: tuple[str, ...], as_json: bool, explain: bool) -> None:
+@click.option("--learn/--no-learn", default=True, show_default=True,
+              help="Drop lines that recur across the articles of each file's folder, as index does.")
+def clean_command(files: tuple[str, ...], as_json: bool, explain: bool, learn: bool) -> None:
     """Show what the cleaner makes of FILES, without indexing them.
+
+    Lines learned as boilerplate from the other articles of each file's folder
+    are dropped, as during index (--no-learn to skip reading the folder).
 
     \b
     Example:
       searchnews clean corpus/txt/2022-11-19-kcna-icbm-launch.txt
+      searchnews clean --explain corpus/txt/2022-11-19-kcna-icbm-launch.txt
       searchnews clean --json corpus/json/wire.jsonl | jq .headline
     """
     failed = 0
+    learned_by_group: dict[str, LearnedBoilerplate] = {}
     for path in files:
         if not os.path.isfile(path):
             click.echo(f"Error: {path}: no such file", err=True)
             failed += 1
             continue
+        learned = _learned_for(path, learned_by_group) if learn else LearnedBoilerplate()
         if explain:
-            failed += _explain(path)
+            failed += _explain(path, learned)
             continue
         found = False
         with friendly_errors():
-            for item in read_file(path):
+            for item in read_file(path, learned=learned.for_path(path)):
                 if isinstance(item, FileProblem):
                     where = path + (f":{item.line}" if item.line else "")
                     click.echo(f"{'Warning' if not item.skipped else 'Error'}: {where}: {item.reason}", err=True)
@@ -347,20 +357,37 @@ def clean_command(files: tuple[str, ...], as_json: bool, explain: bool) -> None:
         sys.exit(1)
 
 
-def _explain(path: str) -> int:
+def _learned_for(path: str, cache: dict[str, LearnedBoilerplate]) -> LearnedBoilerplate:
+    """What is learned from the group (folder, or JSON file) of ``path``, learned once per group."""
+    group = group_of(path)
+    if group not in cache:
+        if os.path.isdir(group):  # the folder's own files, not its subfolders
+            with os.scandir(group) as entries:
+                members = sorted(e.path for e in entries if e.is_file() and not e.name.startswith("."))
+        else:
+            members = [group]
+        cache[group] = learn_boilerplate(members)
+    return cache[group]
+
+
+def _explain(path: str, learned: LearnedBoilerplate) -> int:
     if FORMATS.get(os.path.splitext(path)[1].lower()) != "text":
         click.echo(f"Error: {path}: --explain works on .txt files", err=True)
         return 1
+    from .cleaning import line_key
     from .corpus import decode
 
     with open(path, "rb") as handle:
         data = handle.read()
     with friendly_errors():
         text, _ = decode(data)
-    colours = {"body": None, "caption": "green", "blank": None}
-    for d in explain_text(text):
+    colours = {"body": None, "caption": "green", "blank": None, "continued": None}
+    counts = learned.counts.get(group_of(path), {})
+    for d in explain_text(text, learned=learned.for_path(path)):
         if d.decision == "blank":
             continue
+        if d.decision == "learned" and line_key(d.text) in counts:
+            d = replace(d, reason=f"learned: in {counts[line_key(d.text)]} articles of this folder")
         label = f"{d.decision:<10} {d.reason}"[:48]
         click.echo(f"{d.number:>4} " + click.style(f"{label:<48}", fg=colours.get(d.decision, "red")) + " | "
                    + d.text[:100])

@@ -33,6 +33,7 @@ from . import schema as S
 from .cleaning import read_file
 from .corpus import SourceFile, walk
 from .errors import CorpusError, IndexCorrupt, IndexLocked, IndexNotFound, IndexNotWritable
+from .learning import group_of, learn_boilerplate
 from .models import Article, FileProblem, IndexReport
 from .workers import WRITER_LIMIT_MB, FileResult, InProcess, WorkerPool, default_workers, document
 
@@ -234,7 +235,8 @@ class Indexer:
         Stages:
             1. walk the paths and list the corpus files;
             2. take the lock, and compare the files with the manifest: new,
-               changed, unchanged, gone;
+               changed, unchanged, gone; learn the boilerplate lines of the
+               folders that have new or changed files (:mod:`searchnews.learning`);
             3. in rounds of about :attr:`commit_every` articles: delete the
                articles of the round's changed files (and, in the first round,
                of vanished files), index the round's files in worker processes,
@@ -270,6 +272,9 @@ class Indexer:
                 unchanged_articles += len(entry.get("ids", ()))
             else:
                 todo.append(source)
+        # Learn the boilerplate of the folders (and JSON files) that have new or changed files.
+        changed_groups = {group_of(f.path) for f in todo}
+        learned = learn_boilerplate(f for f in files if group_of(f.path) in changed_groups).groups if todo else {}
         counts = {"added": 0, "updated": 0, "deleted": 0}
         warnings: list[FileProblem] = []
         first_file: dict[str, str] = {}  # article id -> the file it was first read from in this run
@@ -332,7 +337,7 @@ class Indexer:
                             # explicit ids may live in another file's documents
                             for article_id in entry.get("ids", ()):
                                 writer.delete_by_term(S.ID, article_id)
-                    outcome = engine.run_round(files_in_round, on_file)
+                    outcome = engine.run_round(files_in_round, on_file, learned)
                     if not fresh_index or not trusted:
                         # an explicit id already in the index from another file is replaced
                         for result in outcome.files:
@@ -348,7 +353,7 @@ class Indexer:
                     writer = self._writer()
             # 4. duplicates
             if duplicates:
-                self._keep_later_copies(writer, duplicates)
+                self._keep_later_copies(writer, duplicates, learned)
                 commit([], {})
             elif not writer.is_closed:
                 writer.cancel()
@@ -376,11 +381,11 @@ class Indexer:
             interrupted=interrupted,
         )
 
-    def _keep_later_copies(self, writer, duplicates: dict[str, str]) -> None:
+    def _keep_later_copies(self, writer, duplicates: dict[str, str], learned) -> None:
         """Delete every copy of each duplicated id, and add back the copy from the later file."""
         for article_id, path in duplicates.items():
             writer.delete_by_term(S.ID, article_id)
-            for item in read_file(path):
+            for item in read_file(path, learned=learned.get(group_of(path), frozenset())):
                 if isinstance(item, Article) and item.id == article_id:
                     writer.add_document(**document(item))
                     break

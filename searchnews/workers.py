@@ -26,8 +26,9 @@ import os
 import queue
 import signal
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
@@ -35,6 +36,7 @@ from whoosh.writing import SegmentWriter
 from . import schema as S
 from .cleaning import read_file
 from .corpus import SourceFile
+from .learning import group_of
 from .models import Article, FileProblem
 
 __all__ = ["FileResult", "InProcess", "RoundResult", "WorkerPool", "default_workers", "document", "index_files"]
@@ -95,11 +97,14 @@ class RoundResult:
     segments: list = field(default_factory=list)
 
 
-def index_files(ix, files: Sequence[SourceFile]) -> Iterator[FileResult | object]:
+def index_files(ix, files: Sequence[SourceFile],
+                learned: Mapping[str, frozenset[str]] = MappingProxyType({})) -> Iterator[FileResult | object]:
     """Read, clean and add ``files`` to a new segment; yield a :class:`FileResult` per file,
     then the segment (``None`` when no article was added).
 
-    The writer takes no lock (the caller holds the index's lock) and is never
+    ``learned`` maps a group (see :func:`searchnews.learning.group_of`) to
+    the lines learned as boilerplate there. The writer takes no lock (the
+    caller holds the index's lock) and is never
     finished or cancelled: that would delete the temporary folder that every
     writer of the index shares. Files of a segment that is not committed are
     removed by Whoosh at the next commit.
@@ -108,7 +113,7 @@ def index_files(ix, files: Sequence[SourceFile]) -> Iterator[FileResult | object
     try:
         for source in files:
             ids, problems = [], []
-            for item in read_file(source):
+            for item in read_file(source, learned=learned.get(group_of(source.path), frozenset())):
                 if isinstance(item, Article):
                     writer.add_document(**document(item))
                     ids.append(item.id)
@@ -154,8 +159,9 @@ def _worker_main(folder: str, jobs, results, parent: int) -> None:
             continue
         if files is None:
             return
+        files, learned = files
         try:
-            for message in index_files(ix, files):
+            for message in index_files(ix, files, learned):
                 results.put(("file", message) if isinstance(message, FileResult) else ("segment", message))
         except OSError as exc:
             results.put(("oserror", (exc.errno, exc.strerror, exc.filename)))
@@ -201,11 +207,13 @@ class WorkerPool:
                 proc.terminate()
                 proc.join(timeout=5)
 
-    def run_round(self, files: Sequence[SourceFile], on_file: Callable[[FileResult], None]) -> RoundResult:
+    def run_round(self, files: Sequence[SourceFile], on_file: Callable[[FileResult], None],
+                  learned: Mapping[str, frozenset[str]] = MappingProxyType({})) -> RoundResult:
         """Index ``files`` across the workers; call ``on_file`` as each file is done."""
         shares = _balance(files, self.count)
         for jobs, share in zip(self._jobs, shares, strict=False):
-            jobs.put(share)
+            groups = {group_of(f.path) for f in share}
+            jobs.put((share, {g: learned[g] for g in groups if g in learned}))
         result = RoundResult()
         pending = len(shares)
         while pending:
@@ -243,9 +251,10 @@ class InProcess:
     def __exit__(self, *exc_info) -> None:
         return None
 
-    def run_round(self, files: Sequence[SourceFile], on_file: Callable[[FileResult], None]) -> RoundResult:
+    def run_round(self, files: Sequence[SourceFile], on_file: Callable[[FileResult], None],
+                  learned: Mapping[str, frozenset[str]] = MappingProxyType({})) -> RoundResult:
         result = RoundResult()
-        for message in index_files(self.ix, files):
+        for message in index_files(self.ix, files, learned):
             if isinstance(message, FileResult):
                 result.files.append(message)
                 on_file(message)

@@ -59,3 +59,30 @@ def test_default_workers_from_environment(monkeypatch):
 def test_walk_feeds_workers_source_files(sample_corpus):
     files = [f for f in walk([sample_corpus]) if isinstance(f, SourceFile)]
     assert len(files) == 36
+
+
+PROMO = "Tap the bell on the Harbour Gazette app for alerts on every story"
+
+
+def write_site(folder, count=8):
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(count):
+        (folder / f"story-{number}.txt").write_text(
+            f"Harbour story number {number}\n\nThe council met on day {number} to discuss the quay.\n\n"
+            f"{PROMO}\n\nA second paragraph about tides and ferries, number {number}.\n", encoding="utf-8")
+
+
+def test_index_drops_lines_learned_from_the_folder(tmp_path):
+    write_site(tmp_path / "site")
+    with NewsIndex.create(tmp_path / "ix") as index:
+        index.add([tmp_path / "site"])
+        assert index.search('"bell on the harbour gazette app"').total == 0
+        assert index.search("quay").total == 8
+
+
+def test_workers_drop_learned_lines_too(tmp_path, parallel_always):
+    write_site(tmp_path / "site")
+    index, report = build(tmp_path / "ix", tmp_path / "site", workers=2)
+    with index:
+        assert report.added == 8
+        assert index.search('"bell on the harbour gazette app"').total == 0
