@@ -1,122 +1,212 @@
-"""Text analysis: turning a field's text into the terms the index stores.
+"""Text analysis: turning a field's text into the terms the index stores, per language.
 
 Whoosh composes analyzers from a tokenizer and filters, each a generator
 passing a Token object along. That is flexible but slow in pure Python: it was
 most of the indexing time. :class:`NewsAnalyzer` does the same work in one
-loop and gives the same terms as Whoosh's
-``RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) |
-StopFilter() | StemFilter()`` chain, with two ways in:
+loop: words are lower-cased, accent-folded, stop words dropped and the rest
+stemmed with the stemmer of the article's language (Porter for English,
+Snowball for French and German; other languages are folded, not stemmed).
 
-* :meth:`NewsAnalyzer.terms`, a list of terms for indexing and highlighting
-  (the fast path, used by :class:`FastPositions`);
-* calling it like any Whoosh analyzer, which yields Token objects (for the
-  query parser and anything else in Whoosh that analyses text).
+Whoosh gives an analyzer only a field's text, so the indexer puts the
+article's language in front of it as a marker (:func:`mark_language`); the
+stored value is kept without it. A query does not know which language it will
+meet, so in query mode the analyzer only folds words, and
+:mod:`searchnews.searching` expands each word into its terms in every language
+the index holds (:func:`terms_by_language`).
 
 Terms:
     term
         A word as stored in the index: lower-cased, accent-folded and stemmed
-        ("Sanctions" → "sanction", "Café" → "cafe").
+        in its article's language ("Sanctions" → "sanction", "Sanktionen" →
+        "sanktion", "Café" → "cafe").
+    analysis language
+        ``en``, ``fr`` or ``de`` (stemmed, with stop words), or ``xx`` for
+        every other language (folded only). Articles without a language are
+        analysed as English.
     stop word
-        A very common English word ("the", "of") or a one-letter word, left
-        out of the index; positions skip it, so phrases still match.
+        A very common word of the article's language ("the", "la", "der") or
+        a one-letter word, left out of the index; positions skip it, so
+        phrases still match.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 
 from whoosh.analysis import STOP_WORDS, Token, Tokenizer
 from whoosh.formats import Positions
+from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.lang.porter import stem as porter_stem
 from whoosh.support.charset import accent_map
 
-__all__ = ["WORD", "FastPositions", "NewsAnalyzer"]
+__all__ = [
+    "ANALYSIS_LANGUAGES",
+    "DEFAULT_LANGUAGE",
+    "OTHER",
+    "WORD",
+    "FastPositions",
+    "NewsAnalyzer",
+    "analysis_language",
+    "is_stop",
+    "mark_language",
+    "term_of",
+    "terms_by_language",
+]
 
 #: A word: Whoosh's default token pattern (keeps "U.S." and "3.5" whole).
 WORD = re.compile(r"\w+(?:\.?\w+)*", re.UNICODE)
 #: Shorter words are stop words.
 MIN_WORD = 2
-#: The stem cache is cleared when it holds this many words.
+#: The stem cache of each language is cleared when it holds this many words.
 STEM_CACHE_SIZE = 500_000
+#: Articles whose language is unknown are analysed as this one.
+DEFAULT_LANGUAGE = "en"
+#: The analysis language of every language without a stemmer here.
+OTHER = "xx"
 
-_stems: dict[str, str] = {}
+
+def _identity(word: str) -> str:
+    return word
 
 
 def _fold(word: str) -> str:
     return word if word.isascii() else word.translate(accent_map)
 
 
-def term_of(word: str) -> str:
-    """The term for one lower-cased word (folded and stemmed), cached."""
-    term = _stems.get(word)
+def _folded_set(words) -> frozenset[str]:
+    return frozenset(_fold(w.lower()) for w in words)
+
+
+#: Stemmer and stop words of each analysis language.
+STEMMERS: dict[str, Callable[[str], str]] = {
+    "en": porter_stem,
+    "fr": stemmer_for_language("fr"),
+    "de": stemmer_for_language("de"),
+    OTHER: _identity,
+}
+STOPS: dict[str, frozenset[str]] = {
+    "en": _folded_set(STOP_WORDS),
+    "fr": _folded_set(stopwords_for_language("fr")),
+    "de": _folded_set(stopwords_for_language("de")),
+    OTHER: frozenset(),
+}
+ANALYSIS_LANGUAGES = tuple(STEMMERS)
+
+_stems: dict[str, dict[str, str]] = {language: {} for language in STEMMERS}
+_MARK = "\x1d"
+_MARKED = re.compile(r"\x1d([a-z]{2,3})\x1d")
+
+
+def analysis_language(language: str | None) -> str:
+    """The analysis language for an article's language code (see the module terms)."""
+    if not language:
+        return DEFAULT_LANGUAGE
+    return language if language in STEMMERS else OTHER
+
+
+def mark_language(text: str, language: str | None) -> str:
+    """``text`` with its article's analysis language in front, for indexing."""
+    return f"{_MARK}{analysis_language(language)}{_MARK}{text}"
+
+
+def _split_mark(value: str) -> tuple[str, str]:
+    match = _MARKED.match(value)
+    if match:
+        return match.group(1), value[match.end():]
+    return DEFAULT_LANGUAGE, value
+
+
+def is_stop(word: str, language: str = DEFAULT_LANGUAGE) -> bool:
+    """True when the lower-cased ``word`` is not indexed in that analysis language."""
+    return len(word) < MIN_WORD or _fold(word) in STOPS[language]
+
+
+def term_of(word: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """The term for one lower-cased word in an analysis language (folded and stemmed), cached."""
+    cache = _stems[language]
+    term = cache.get(word)
     if term is None:
-        if len(_stems) >= STEM_CACHE_SIZE:
-            _stems.clear()
-        term = _stems[word] = porter_stem(_fold(word))
+        if len(cache) >= STEM_CACHE_SIZE:
+            cache.clear()
+        term = cache[word] = STEMMERS[language](_fold(word))
     return term
 
 
+def terms_by_language(word: str, languages) -> dict[str, str | None]:
+    """For a query word, its term in each analysis language (``None`` where it is a stop word)."""
+    word = word.lower()
+    return {language: None if is_stop(word, language) else term_of(word, language) for language in languages}
+
+
 class NewsAnalyzer(Tokenizer):
-    """Words, lower-cased, accent-folded, English stop words removed, Porter-stemmed, in one pass."""
+    """One-pass analysis: words, lower-cased, accent-folded, stop words removed, stemmed by language.
+
+    In ``mode="query"`` words are only lower-cased and accent-folded: the
+    searcher expands them into each language's terms.
+    """
 
     is_morph = True
 
-    def __init__(self, stoplist=STOP_WORDS, minsize: int = MIN_WORD) -> None:
-        self.stops = frozenset(stoplist)
+    def __init__(self, minsize: int = MIN_WORD) -> None:
         self.min = minsize
 
     def __eq__(self, other) -> bool:
-        return type(other) is type(self) and other.stops == self.stops and other.min == self.min
+        return type(other) is type(self) and other.min == self.min
 
     def __hash__(self) -> int:
         return hash((type(self), self.min))
 
-    def _stopped(self, word: str) -> bool:
-        return len(word) < self.min or word in self.stops
-
     def terms(self, value: str) -> list[str]:
-        """The index terms of ``value`` in order, stop words left out."""
-        stops, minsize = self.stops, self.min
+        """The index terms of a (language-marked) value in order, stop words left out."""
+        language, text = _split_mark(value)
+        stops, minsize = STOPS[language], self.min
         out = []
-        for word in WORD.findall(value):
+        for word in WORD.findall(text):
             word = word.lower()  # per word, as the Token path does ("İ" grows when lower-cased)
-            if len(word) >= minsize:
-                folded = word if word.isascii() else word.translate(accent_map)
-                if folded not in stops:
-                    out.append(term_of(word))
+            if len(word) >= minsize and _fold(word) not in stops:
+                out.append(term_of(word, language))
         return out
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
         """Whoosh's analyzer protocol: yield (one reused) Token per term."""
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        query_mode = mode == "query"
+        language, text = (DEFAULT_LANGUAGE, value) if query_mode else _split_mark(value)
         if not tokenize:
-            token.original = token.text = value
+            token.original = token.text = _fold(text.lower()) if query_mode else text
             token.boost = 1.0
             token.stopped = False
             if positions:
                 token.pos = start_pos
             if chars:
-                token.startchar, token.endchar = start_char, start_char + len(value)
+                token.startchar, token.endchar = start_char, start_char + len(text)
             yield token
             return
+        offset = start_char + len(value) - len(text)
         pos = start_pos
-        for match in WORD.finditer(value):
+        for match in WORD.finditer(text):
             word = match.group().lower()
-            stopped = self._stopped(_fold(word))
+            if query_mode:
+                stopped = len(word) < self.min
+                term = _fold(word)
+            else:
+                stopped = is_stop(word, language)
+                term = word if stopped else term_of(word, language)
             if stopped and removestops:
                 continue
             token.stopped = stopped
-            token.text = word if stopped else term_of(word)
+            token.text = term
             token.boost = 1.0
             if keeporiginal:
                 token.original = match.group()
             if positions:
                 token.pos = pos
             if chars:
-                token.startchar = start_char + match.start()
-                token.endchar = start_char + match.end()
+                token.startchar = offset + match.start()
+                token.endchar = offset + match.end()
             if not stopped:
                 pos += 1
             yield token

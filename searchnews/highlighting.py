@@ -28,7 +28,7 @@ import html
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from .analysis import MIN_WORD, WORD, term_of
+from .analysis import DEFAULT_LANGUAGE, MIN_WORD, WORD, term_of
 from .models import Snippet
 
 __all__ = ["ELLIPSIS", "find_matches", "query_terms", "render_ansi", "render_html", "render_plain", "snippets"]
@@ -55,14 +55,14 @@ def query_terms(query, reader, fields: Iterable[str]) -> dict[str, frozenset[str
     return {name: frozenset(terms) for name, terms in found.items()}
 
 
-def find_matches(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
-    """The spans of ``text`` whose words analyse to one of ``terms``."""
+def find_matches(text: str, terms: frozenset[str], language: str = DEFAULT_LANGUAGE) -> list[tuple[int, int]]:
+    """The spans of ``text`` whose words analyse to one of ``terms`` in its analysis language."""
     if not terms:
         return []
     spans = []
     for match in WORD.finditer(text):
         word = match.group().lower()
-        if len(word) >= MIN_WORD and term_of(word) in terms:
+        if len(word) >= MIN_WORD and term_of(word, language) in terms:
             spans.append(match.span())
             if len(spans) >= MAX_MATCHES:
                 break

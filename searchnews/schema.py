@@ -72,6 +72,9 @@ PUBLISHED = "published"
 URL = "url"
 LANGUAGE = "language"
 PLACE = "place"
+#: Never filled: its presence marks an index built with per-language analysis, so
+#: :func:`searchnews.indexing.open_index` can tell an index from an older version.
+ANALYSIS_VERSION = "analysis_v2"
 
 #: The field plain words are looked for in: headline, captions and body together.
 SEARCH_FIELD = TEXT
@@ -151,6 +154,7 @@ def make_schema() -> fields.Schema:
             PUBLISHED: fields.STORED(),
             URL: fields.ID(stored=True),
             LANGUAGE: fields.ID(stored=True),
+            ANALYSIS_VERSION: fields.STORED(),
         }
     )
 

@@ -33,6 +33,7 @@ from whoosh.searching import Searcher
 from whoosh.util.times import TimeError
 
 from . import schema as S
+from .analysis import DEFAULT_LANGUAGE, analysis_language, is_stop, term_of
 from .dates import parse_date
 from .errors import QuerySyntaxError
 from .highlighting import SNIPPET_CHARS, find_matches, query_terms, snippets
@@ -153,9 +154,11 @@ def _hit(whoosh_hit, terms: dict[str, frozenset[str]] | None) -> Hit:
     authors = stored.get(S.AUTHORS) or ""
     highlights = {}
     if terms is not None:
+        language = analysis_language(stored.get(S.LANGUAGE))
         for field, (top, width) in SNIPPETS.items():
             text = stored.get(field) or ""
-            highlights[field] = snippets(text, find_matches(text, terms.get(field, frozenset())), top, width)
+            matches = find_matches(text, terms.get(field, frozenset()), language)
+            highlights[field] = snippets(text, matches, top, width)
     return Hit(
         id=stored[S.ID],
         score=float(whoosh_hit.score or 0.0),
@@ -168,6 +171,76 @@ def _hit(whoosh_hit, terms: dict[str, frozenset[str]] | None) -> Hit:
         language=stored.get(S.LANGUAGE) or None,
         highlights=highlights,
     )
+
+
+#: The fields analysed per language, whose query words are expanded into each language's terms.
+ANALYSED_FIELDS = frozenset(S.FIELD_WEIGHTS)
+
+
+def index_languages(searcher: Searcher) -> tuple[str, ...]:
+    """The analysis languages of the articles in the index (English always: the default)."""
+    codes = {value.decode("utf-8") if isinstance(value, bytes) else value
+             for value in searcher.reader().lexicon(S.LANGUAGE)}
+    languages = {DEFAULT_LANGUAGE} | {analysis_language(code) for code in codes}
+    return tuple(sorted(languages))
+
+
+def _language_filter(language: str) -> Query:
+    # Matches the articles of one language, adding nothing to their score. (Whoosh's
+    # ConstantScoreQuery cannot sit inside an Or: it has no boost attribute.)
+    return query.Term(S.LANGUAGE, language, boost=0.0)
+
+
+def _alternatives(field: str, words: list[str], slop: int, boost: float, languages, use_filters: bool) -> Query:
+    """A word (or phrase) in each language: its terms there, or, where it is a stop word, that language.
+
+    An English stop word standing alone is ignored, as in an English-only
+    index; a French or German stop word ("war" is one in German) matches
+    every article of that language, so it never empties an English query.
+    """
+    if len(words) == 1 and is_stop(words[0], DEFAULT_LANGUAGE):
+        return query.NullQuery
+    alternatives: list[Query] = []
+    seen: set[tuple] = set()
+    stopped_in = []
+    for language in languages:
+        terms = [term_of(w, language) for w in words if not is_stop(w, language)]
+        if not terms:
+            stopped_in.append(language)
+            continue
+        key = tuple(terms)
+        if key in seen:
+            continue
+        seen.add(key)
+        if len(terms) == 1:
+            alternatives.append(query.Term(field, terms[0], boost=boost))
+        else:
+            alternatives.append(query.Phrase(field, terms, slop=slop, boost=boost))
+    if not alternatives:
+        return query.NullQuery  # stop words in every language of the index: ignored, as before
+    if use_filters:
+        alternatives.extend(_language_filter(language) for language in stopped_in)
+    return alternatives[0] if len(alternatives) == 1 else query.Or(alternatives)
+
+
+def expand_languages(q: Query, languages, *, stop_filters: bool = True) -> Query:
+    """``q`` with each word in an analysed field replaced by its terms in every language of the index.
+
+    In query mode the analyzer leaves words unstemmed (see :mod:`searchnews.analysis`);
+    "Sanktionen" becomes ``sanktionen`` (English) or ``sanktion`` (German). With
+    ``stop_filters`` a word that is a stop word in a language matches all that
+    language's articles (right for all-words queries); without, it matches none
+    there (right for the any-word tier, where such a match would match nothing real).
+    """
+
+    def visit(node: Query) -> Query:
+        if isinstance(node, query.Term) and node.fieldname in ANALYSED_FIELDS:
+            return _alternatives(node.fieldname, [node.text], 1, node.boost, languages, stop_filters)
+        if isinstance(node, query.Phrase) and node.fieldname in ANALYSED_FIELDS:
+            return _alternatives(node.fieldname, list(node.words), node.slop, node.boost, languages, stop_filters)
+        return node
+
+    return q.accept(visit).normalize()
 
 
 def _highlight_terms(q: Query, searcher: Searcher) -> dict[str, frozenset[str]]:
@@ -190,20 +263,27 @@ def run_search(searcher: Searcher, text: str, *, limit: int = 10, offset: int = 
     if not isinstance(offset, int) or offset < 0:
         raise ValueError("offset must be 0 or more")
     started = time.perf_counter()
-    strict, loose = parse_query(text, searcher.schema)
+    strict, loose_parsed = parse_query(text, searcher.schema)
+    loose = loose_parsed
+    languages = index_languages(searcher)
+    tiered = loose != strict
+    scored_strict = expand_languages(with_field_boosts(strict), languages)
+    strict = expand_languages(strict, languages)
+    loose = expand_languages(loose, languages, stop_filters=False)
     wanted = offset + limit
     hits: list[Hit] = []
-    strict_results = searcher.search(with_field_boosts(strict), limit=wanted)
+    strict_results = searcher.search(scored_strict, limit=wanted)
     strict_total = len(strict_results)
     terms = _highlight_terms(strict, searcher) if highlight else None
     hits.extend(_hit(h, terms) for h in _page(strict_results, offset, limit))
     total = strict_total
-    tiered = loose != strict
     if tiered:
         need = wanted - strict_total
         if need > 0:
             # No terms=True here: Whoosh's TermsCollector counts masked documents in len().
-            loose_results = searcher.search(with_field_boosts(loose), limit=need, mask=strict)
+            loose_results = searcher.search(
+                expand_languages(with_field_boosts(loose_parsed), languages, stop_filters=False),
+                limit=need, mask=strict)
             total = strict_total + len(loose_results)
             first = max(0, offset - strict_total)
             hits.extend(_hit(h, terms) for h in _page(loose_results, first, limit - len(hits)))

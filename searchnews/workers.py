@@ -34,6 +34,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from . import schema as S
+from .analysis import mark_language
 from .cleaning import read_file
 from .corpus import SourceFile
 from .learning import group_of
@@ -61,13 +62,19 @@ def default_workers() -> int:
 
 def document(article: Article) -> dict:
     """The Whoosh document (field name → value) for an article."""
+    language = article.language
+    captions = S.CAPTION_SEPARATOR.join(article.captions)
     doc = {
         S.ID: article.id,
         S.PATH: article.path or "",
-        S.HEADLINE: article.headline,
+        # Analysed fields carry the article's language for the analyzer; the stored value does not.
+        S.HEADLINE: mark_language(article.headline, language) if article.headline else "",
+        f"_stored_{S.HEADLINE}": article.headline,
         S.BODY: S.PARAGRAPH_SEPARATOR.join(article.body),
-        S.TEXT: S.PARAGRAPH_SEPARATOR.join((article.headline, *article.captions, *article.body)),
-        S.CAPTIONS: S.CAPTION_SEPARATOR.join(article.captions),
+        S.TEXT: mark_language(S.PARAGRAPH_SEPARATOR.join((article.headline, *article.captions, *article.body)),
+                              language),
+        S.CAPTIONS: mark_language(captions, language) if captions else "",
+        f"_stored_{S.CAPTIONS}": captions,
         S.SOURCE: article.source or "",
         S.AUTHORS: S.AUTHOR_SEPARATOR.join(article.authors),
         S.PLACE: article.place or "",
