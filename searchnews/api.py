@@ -18,6 +18,7 @@ Terms:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections import Counter
@@ -114,7 +115,12 @@ class NewsIndex:
             with self._lock:
                 self._searchers.append(searcher)
         elif not searcher.up_to_date():
-            fresh = searcher.refresh()
+            # A new searcher, not searcher.refresh(): Whoosh's refresh adds the old reader's segments
+            # back after a merge (every merged article counted twice), retries a race with a commit
+            # using readers it already closed (ReaderClosed), and fails on an empty index.
+            fresh = self._ix.searcher(weighting=S.make_scoring())
+            with contextlib.suppress(Exception):
+                searcher.close()
             with self._lock:
                 if fresh is not searcher:
                     self._searchers.remove(searcher)

@@ -157,6 +157,9 @@ def check_query(query: str) -> str:
             previous, pending_field = "term", None
             terms += 1
             continue
+        if _DATE_COMPARE.match(word) and len(word) > len(_DATE_COMPARE.match(word).group()):
+            # Whoosh's parser fails (IndexError) on a comparison that has no field before it.
+            raise _error("a comparison needs a field before it, as in date:>2022-11-01", query, i)
         letters = len(re.sub(r"[*?]", "", word))
         if word.startswith(("*", "?")) and letters < 3:
             raise _error("a word starting with a wildcard needs at least three letters", query, i)
