@@ -156,12 +156,21 @@ def _match_source(line: str) -> str | None:
     return None
 
 
+def _any_of(patterns) -> re.Pattern[str]:
+    """One pattern matching where any of ``patterns`` does (one regex pass instead of many)."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
+
+
+_PROMO = _any_of(bp.PROMO_LINES)
+_DISCLAIMER = _any_of(bp.DISCLAIMERS)
+
+
 def _match_promo(line: str) -> bool:
-    return any(p.fullmatch(line) for p in bp.PROMO_LINES)
+    return _PROMO.fullmatch(line) is not None
 
 
 def _match_disclaimer(line: str) -> bool:
-    return any(p.search(line) for p in bp.DISCLAIMERS)
+    return _DISCLAIMER.search(line) is not None
 
 
 def _match_relative_stamp(line: str, reference: dt.datetime | None) -> tuple[str, dt.datetime | None] | None:

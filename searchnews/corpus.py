@@ -198,13 +198,17 @@ def _os_reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+#: Bytes that do not occur in text: C0 controls other than tab, newlines, form feed.
+_CONTROL_BYTES = bytes(b for b in range(32) if not 9 <= b <= 13)
+
+
 def _looks_binary(data: bytes) -> bool:
     sample = data[:4096]
     if not sample:
         return False
     if b"\x00" in sample:
         return True
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls / len(sample) > 0.05
 
 
