@@ -12,7 +12,6 @@ See the README for the query syntax and the ranking.
 """
 
 from .api import NewsIndex
-from .cleaning import clean_file, clean_string, clean_text
 from .errors import (
     ArticleNotFound,
     CorpusError,
@@ -27,6 +26,18 @@ from .errors import (
 from .models import Article, FileProblem, Hit, IndexReport, IndexStats, SearchResults, Snippet
 
 __version__ = "0.1.0"
+
+_CLEANING = ("clean_file", "clean_string", "clean_text")
+
+
+def __getattr__(name: str):
+    # The cleaning functions are loaded on first use: importing searchnews to query an
+    # index should not pay for the cleaning pipeline (regexes, date parser, trafilatura).
+    if name in _CLEANING:
+        from . import cleaning
+
+        return getattr(cleaning, name)
+    raise AttributeError(f"module 'searchnews' has no attribute {name!r}")
 
 __all__ = [
     "Article",

@@ -25,7 +25,6 @@ from collections import Counter
 from collections.abc import Iterable
 
 from . import schema as S
-from .dates import parse_date
 from .errors import ArticleNotFound, SearchnewsError
 from .indexing import Indexer, Progress, create_index, index_exists, open_index
 from .models import Article, IndexReport, IndexStats, SearchResults
@@ -156,7 +155,7 @@ class NewsIndex:
         for fields in searcher.all_stored_fields():
             sources[fields.get(S.SOURCE) or "(unknown)"] += 1
             languages[fields.get(S.LANGUAGE) or "(unknown)"] += 1
-            date = parse_date(fields.get(S.PUBLISHED))
+            date = S.stored_date(fields.get(S.PUBLISHED))
             if date:
                 first = date if first is None or date < first else first
                 last = date if last is None or date > last else last
@@ -184,7 +183,7 @@ def _article(fields: dict) -> Article:
         captions=split(fields.get(S.CAPTIONS), S.CAPTION_SEPARATOR),
         source=fields.get(S.SOURCE) or None,
         authors=split(fields.get(S.AUTHORS), S.AUTHOR_SEPARATOR),
-        date=parse_date(fields.get(S.PUBLISHED)),
+        date=S.stored_date(fields.get(S.PUBLISHED)),
         url=fields.get(S.URL) or None,
         language=fields.get(S.LANGUAGE) or None,
         id=fields.get(S.ID),

@@ -25,17 +25,21 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
 from whoosh.index import EmptyIndexError, IndexVersionError, LockError
 
 from . import schema as S
-from .cleaning import read_file
-from .corpus import SourceFile, walk
 from .errors import CorpusError, IndexCorrupt, IndexLocked, IndexNotFound, IndexNotWritable
-from .learning import group_of, learn_boilerplate
 from .models import Article, FileProblem, IndexReport
-from .workers import WRITER_LIMIT_MB, FileResult, InProcess, WorkerPool, default_workers, document
+
+if TYPE_CHECKING:
+    from .corpus import SourceFile
+    from .workers import FileResult
+
+# The cleaning pipeline (cleaning, corpus, learning, workers) is imported where a run
+# needs it: opening an index to query it should not pay for loading it.
 
 __all__ = ["COMMIT_EVERY", "MANIFEST_NAME", "Indexer", "create_index", "index_exists", "open_index"]
 
@@ -212,9 +216,15 @@ class Indexer:
         self.ix = ix
         self.folder = folder
         self.commit_every = commit_every
-        self.workers = default_workers() if workers is None else workers
+        if workers is None:
+            from .workers import default_workers
+
+            workers = default_workers()
+        self.workers = workers
 
     def _writer(self):
+        from .workers import WRITER_LIMIT_MB
+
         try:
             return self.ix.writer(limitmb=WRITER_LIMIT_MB)
         except LockError:
@@ -224,6 +234,8 @@ class Indexer:
             raise _not_writable(self.folder, exc) from None
 
     def _engine(self, todo: list[SourceFile]):
+        from .workers import InProcess, WorkerPool
+
         if self.workers > 1 and sum(f.size for f in todo) >= PARALLEL_MIN_BYTES:
             return WorkerPool(self.folder, self.workers)
         return InProcess(self.ix)
@@ -245,6 +257,9 @@ class Indexer:
         On ``KeyboardInterrupt`` the run stops; every round committed before
         it is kept, and the report says the run was interrupted.
         """
+        from .corpus import SourceFile, walk
+        from .learning import group_of, learn_boilerplate
+
         started = time.perf_counter()
         # 1. walk
         roots = [os.path.abspath(os.fspath(p)) for p in paths]
@@ -383,6 +398,10 @@ class Indexer:
 
     def _keep_later_copies(self, writer, duplicates: dict[str, str], learned) -> None:
         """Delete every copy of each duplicated id, and add back the copy from the later file."""
+        from .cleaning import read_file
+        from .learning import group_of
+        from .workers import document
+
         for article_id, path in duplicates.items():
             writer.delete_by_term(S.ID, article_id)
             for item in read_file(path, learned=learned.get(group_of(path), frozenset())):

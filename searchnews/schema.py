@@ -24,6 +24,8 @@ Terms:
 
 from __future__ import annotations
 
+import datetime as dt
+
 from whoosh import fields, scoring
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer
 from whoosh.support.charset import accent_map
@@ -116,6 +118,16 @@ QUERY_FIELDS = tuple(sorted(set(FIELD_ALIASES.values())))
 PARAGRAPH_SEPARATOR = "\n\n"
 CAPTION_SEPARATOR = "\n"
 AUTHOR_SEPARATOR = "; "
+
+
+def stored_date(value: str | None) -> dt.datetime | None:
+    """The publication time stored in :data:`PUBLISHED` (ISO 8601), or ``None``."""
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def text_analyzer() -> NewsAnalyzer:

@@ -34,7 +34,6 @@ from whoosh.util.times import TimeError
 
 from . import schema as S
 from .analysis import DEFAULT_LANGUAGE, analysis_language, is_stop, term_of
-from .dates import parse_date
 from .errors import QuerySyntaxError
 from .highlighting import SNIPPET_CHARS, find_matches, query_terms, snippets
 from .models import Hit, SearchResults
@@ -135,6 +134,8 @@ def parse_query(text: str, schema) -> tuple[Query, Query]:
         strict = _parsers(schema).strict.parse(checked)
     except (TimeError, ValueError, OverflowError) as exc:
         raise QuerySyntaxError(f"invalid date in the query ({exc})", text, None) from None
+    except Exception as exc:  # Whoosh's parser: IndexError on "< 0", bare Exception on "?date:[/TO]"
+        raise QuerySyntaxError(f"the query cannot be read ({exc or type(exc).__name__})", text, None) from None
     if _has_operator(checked) or not isinstance(strict, query.And):
         return strict, strict
     plain = [q for q in strict.subqueries if _is_plain(q)]
@@ -165,7 +166,7 @@ def _hit(whoosh_hit, terms: dict[str, frozenset[str]] | None) -> Hit:
         headline=stored.get(S.HEADLINE, ""),
         source=stored.get(S.SOURCE) or None,
         authors=tuple(a for a in authors.split(S.AUTHOR_SEPARATOR) if a),
-        date=parse_date(stored.get(S.PUBLISHED)),
+        date=S.stored_date(stored.get(S.PUBLISHED)),
         url=stored.get(S.URL) or None,
         path=stored.get(S.PATH) or None,
         language=stored.get(S.LANGUAGE) or None,
