@@ -115,13 +115,25 @@ def create_index(path: str | os.PathLike[str]):
     return ix
 
 
+def _open_dir(path: str, attempts: int = 20):
+    """``whoosh.index.open_dir``, again when a commit elsewhere deletes the table of contents it listed."""
+    for attempt in range(attempts):
+        try:
+            return whoosh_index.open_dir(path)
+        except FileNotFoundError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
+    raise AssertionError("unreachable")
+
+
 def open_index(path: str | os.PathLike[str]):
     """Open the index at ``path``; raises :class:`IndexNotFound` or :class:`IndexCorrupt`."""
     path = os.fspath(path)
     if not index_exists(path):
         raise IndexNotFound(f"no index at {path}; build one with: searchnews index PATH --index {path}")
     try:
-        ix = whoosh_index.open_dir(path)
+        ix = _open_dir(path)
     except (EmptyIndexError, IndexVersionError) as exc:
         raise IndexCorrupt(f"the index at {path} cannot be opened ({exc}); rebuild it with "
                            f"searchnews index PATH --rebuild") from None

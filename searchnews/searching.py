@@ -188,8 +188,9 @@ def index_languages(searcher: Searcher) -> tuple[str, ...]:
 
 def _language_filter(language: str) -> Query:
     # Matches the articles of one language, adding nothing to their score. (Whoosh's
-    # ConstantScoreQuery cannot sit inside an Or: it has no boost attribute.)
-    return query.Term(S.LANGUAGE, language, boost=0.0)
+    # ConstantScoreQuery cannot sit inside an Or: it has no boost attribute. And not boost=0:
+    # Whoosh's skip_to_quality divides by the boost, a ZeroDivisionError on queries like "je".)
+    return query.Term(S.LANGUAGE, language, boost=1e-9)
 
 
 def _alternatives(field: str, words: list[str], slop: int, boost: float, languages, use_filters: bool) -> Query:
