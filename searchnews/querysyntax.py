@@ -20,12 +20,15 @@ import re
 from .errors import QuerySyntaxError
 from .schema import DATE, FIELD_ALIASES
 
-__all__ = ["MAX_QUERY_CHARS", "MAX_QUERY_TERMS", "check_query"]
+__all__ = ["MAX_PHRASES", "MAX_QUERY_CHARS", "MAX_QUERY_TERMS", "check_query", "check_wildcard"]
 
 #: Longer queries are refused: nobody types them, and they are slow to run.
 MAX_QUERY_CHARS = 2000
-#: The most words, phrases and field values one query may hold.
-MAX_QUERY_TERMS = 64
+#: The most words, phrases and field values one query may hold. Each word is
+#: looked for in three fields and several languages, so long queries are slow.
+MAX_QUERY_TERMS = 24
+#: The most "phrases" one query may hold (each is checked word position by position).
+MAX_PHRASES = 8
 
 _BINARY = {"AND", "OR", "ANDNOT", "ANDMAYBE"}
 _WORD = re.compile(r"[^\s()\"\[\]{}]+")
@@ -42,6 +45,17 @@ def _error(message: str, query: str, position: int | None) -> QuerySyntaxError:
 def _word_at(query: str, position: int) -> str:
     match = _WORD.match(query, position)
     return match.group() if match else query[position:position + 1]
+
+
+def check_wildcard(word: str, query: str, position: int) -> None:
+    """Refuse the wildcard forms that would scan the whole vocabulary of the index."""
+    if "*" not in word and "?" not in word:
+        return
+    if word.startswith(("*", "?")):
+        raise _error(f"{word!r} starts with a wildcard, which would scan every word in the index: "
+                     f"put letters first, as in sanction*", query, position)
+    if len(re.split(r"[*?]", word, maxsplit=1)[0]) < 2:
+        raise _error(f"{word!r}: a wildcard needs at least two letters before it", query, position)
 
 
 def _check_date(value: str, query: str, position: int) -> None:
@@ -81,6 +95,7 @@ def check_query(query: str) -> str:
         raise _error(f"the query is too long ({len(query)} characters; the limit is {MAX_QUERY_CHARS})",
                      query, None)
     opens: list[int] = []
+    phrases = 0
     previous: str | None = "start"  # "start", "open", "operator", "not", "term"
     previous_pos = 0
     terms = 0
@@ -95,6 +110,9 @@ def check_query(query: str) -> str:
             end = query.find('"', i + 1)
             if end < 0:
                 raise _error('unclosed quote: add the closing "', query, i)
+            phrases += 1
+            if phrases > MAX_PHRASES:
+                raise _error(f"too many phrases (the limit is {MAX_PHRASES})", query, i)
             i, previous, pending_field = end + 1, "term", None
             terms += 1
             continue
@@ -153,6 +171,8 @@ def check_query(query: str) -> str:
             value = _WORD.match(query, value_start)
             if canonical == DATE and value:
                 _check_date(value.group(), query, value_start)
+            elif value:
+                check_wildcard(value.group(), query, value_start)
             i = value.end() if value else value_start
             previous, pending_field = "term", None
             terms += 1
@@ -160,11 +180,7 @@ def check_query(query: str) -> str:
         if _DATE_COMPARE.match(word) and len(word) > len(_DATE_COMPARE.match(word).group()):
             # Whoosh's parser fails (IndexError) on a comparison that has no field before it.
             raise _error("a comparison needs a field before it, as in date:>2022-11-01", query, i)
-        letters = len(re.sub(r"[*?]", "", word))
-        if word.startswith(("*", "?")) and letters < 3:
-            raise _error("a word starting with a wildcard needs at least three letters", query, i)
-        if ("*" in word or "?" in word) and letters < 2:
-            raise _error("a wildcard needs at least two letters beside it", query, i)
+        check_wildcard(word, query, i)
         i, previous, pending_field = match.end(), "term", None
         terms += 1
     if opens:

@@ -23,6 +23,7 @@ Terms:
 from __future__ import annotations
 
 import copy
+import itertools
 import re
 import time
 from collections.abc import Iterator
@@ -252,6 +253,22 @@ def _highlight_terms(q: Query, searcher: Searcher) -> dict[str, frozenset[str]]:
     return dict.fromkeys(SNIPPETS, words)
 
 
+#: The most index words one wildcard may stand for: each is a posting list to merge.
+MAX_EXPANSIONS = 500
+
+
+def _check_expansions(q: Query, reader, text: str) -> None:
+    """Refuse a wildcard that matches too many words of this index (it would be slow)."""
+    for leaf in q.leaves():
+        if isinstance(leaf, (query.Prefix, query.Wildcard)):
+            count = sum(1 for _ in itertools.islice(leaf._btexts(reader), MAX_EXPANSIONS + 1))
+            if count > MAX_EXPANSIONS:
+                pattern = leaf.text + ("*" if isinstance(leaf, query.Prefix) else "")
+                position = text.lower().find(leaf.text.lower())
+                raise QuerySyntaxError(f"{pattern!r} matches more than {MAX_EXPANSIONS} words in the index: "
+                                       f"add letters to narrow it", text, position if position >= 0 else None)
+
+
 def _page(results, start: int, count: int) -> Iterator:
     for index in range(start, min(start + count, results.scored_length())):
         yield results[index]
@@ -266,6 +283,7 @@ def run_search(searcher: Searcher, text: str, *, limit: int = 10, offset: int = 
         raise ValueError("offset must be 0 or more")
     started = time.perf_counter()
     strict, loose_parsed = parse_query(text, searcher.schema)
+    _check_expansions(strict, searcher.reader(), text)
     loose = loose_parsed
     languages = index_languages(searcher)
     tiered = loose != strict

@@ -222,10 +222,11 @@ def sample_index_search(sample_index):
     ("date:yesterdayish", "invalid date 'yesterdayish'"),
     ("date:[2022-11-01 TO 2022-99-01]", "invalid date '2022-99-01'"),
     ("x" * 10_000, f"the query is too long (10000 characters; the limit is {MAX_QUERY_CHARS})"),
-    ("*ab", "a word starting with a wildcard needs at least three letters"),
-    ("a*", "a wildcard needs at least two letters beside it"),
+    ("*ab", "'*ab' starts with a wildcard, which would scan every word in the index"),
+    ("*ssile", "'*ssile' starts with a wildcard, which would scan every word in the index"),
+    ("a*", "'a*': a wildcard needs at least two letters before it"),
     ("\x00\x01\x02", "the query is empty"),
-    (" ".join(["word"] * 70), "too many words (70; the limit is 64)"),
+    (" ".join(["word"] * 70), "too many words (70; the limit is 24)"),
     ("<0", "a comparison needs a field before it, as in date:>2022-11-01"),  # was an IndexError in Whoosh
     ("ICBM >=2022", "a comparison needs a field before it"),
 ])
@@ -237,7 +238,7 @@ def test_bad_query_exits_2_with_a_clear_message(sample_index, query, message):
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("query", ["ICBM\x00sanctions\x1b", "*ssile", "sanct*", "unknownword", "ICBM\tsanctions",
+@pytest.mark.parametrize("query", ["ICBM\x00sanctions\x1b", "missi*", "sanct*", "unknownword", "ICBM\tsanctions",
                                    "date:[2022-11-01 TO]", "date:>2022-11-01", "‮ICBM"])
 def test_odd_but_valid_query_answers(sample_index, query):
     result = CliRunner().invoke(cli, ["query", query, "--index", str(sample_index), "--json"],

@@ -164,3 +164,12 @@ def test_parse_query_relaxes_only_plain_words():
     assert "source:afp" in str(relaxed)
     strict, relaxed = parse_query("oil OR gas", schema)
     assert strict == relaxed
+
+
+def test_wildcard_matching_too_many_words_is_refused(ix, monkeypatch):
+    from searchnews import searching
+
+    monkeypatch.setattr(searching, "MAX_EXPANSIONS", 3)
+    with pytest.raises(QuerySyntaxError, match="'co\\*' matches more than 3 words in the index: add letters"):
+        ix.search("co*")
+    assert ix.search("sanction*").total > 0
