@@ -22,6 +22,7 @@ import codecs
 import hashlib
 import json
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -198,6 +199,10 @@ def _os_reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+#: A UTF-8 file may have this many bad bytes (or one per 2,000) and still be read as UTF-8.
+MAX_BAD_UTF8_BYTES = 3
+_UTF8_MULTIBYTE = re.compile("[^\x00-\x7f\ufffd]")
+
 #: Bytes that do not occur in text: C0 controls other than tab, newlines, form feed.
 _CONTROL_BYTES = bytes(b for b in range(32) if not 9 <= b <= 13)
 
@@ -255,6 +260,13 @@ def decode(data: bytes) -> tuple[str, tuple[str, ...]]:
         return data.decode("utf-8"), ()
     except UnicodeDecodeError as exc:
         where = f"invalid UTF-8 at byte {exc.start}"
+    # UTF-8 with a few bad bytes (a truncated last character, one stray byte) stays UTF-8:
+    # decoding it all as cp1252 would garble every accented letter. A file with no valid
+    # multi-byte character at all is in a legacy encoding.
+    repaired = data.decode("utf-8", errors="replace")
+    bad = repaired.count("\ufffd")
+    if _UTF8_MULTIBYTE.search(repaired) and bad <= max(MAX_BAD_UTF8_BYTES, len(data) // 2000):
+        return repaired, (f"{where}; {bad} bad byte{'s' if bad > 1 else ''} replaced",)
     try:
         return data.decode("cp1252"), (f"{where}; decoded as cp1252",)
     except UnicodeDecodeError:

@@ -507,3 +507,16 @@ def test_walk_sample_corpus(sample_corpus):
     found = [i for i in items if isinstance(i, SourceFile)]
     assert len(found) == 24 + 8 + 4
     assert [os.path.basename(p.path) for p in items if isinstance(p, FileProblem)] == ["README.md"]
+
+
+def test_utf8_with_a_truncated_last_character_stays_utf8():
+    data = "Café crème in Zürich".encode()[:-2] + "ü".encode()[:1]
+    text, notes = decode(data)
+    assert text.startswith("Café crème in Züri")
+    assert notes == ("invalid UTF-8 at byte 21; 1 bad byte replaced",)
+
+
+def test_ascii_with_one_legacy_byte_is_cp1252():
+    text, notes = decode("Price £5".encode("latin-1"))
+    assert text == "Price £5"
+    assert notes == ("invalid UTF-8 at byte 6; decoded as cp1252",)
