@@ -64,6 +64,10 @@ def _commit_every_from_env(default: int = 5000) -> int:
 
 #: Articles written between commits (``$SEARCHNEWS_COMMIT_EVERY`` overrides it).
 COMMIT_EVERY = _commit_every_from_env()
+#: A run ends with at most this many segments: the smallest are merged (by the workers).
+#: Each query searches every segment, so fewer are faster; merging rewrites what it merges.
+MAX_SEGMENTS = 8
+
 #: Runs with less text than this are indexed in one process: starting workers costs more.
 PARALLEL_MIN_BYTES = 2_000_000
 
@@ -201,13 +205,17 @@ def _rounds(files: list[SourceFile], per_round: int) -> Iterator[list[SourceFile
         yield batch
 
 
-def _commit_with_segments(writer, segments: list) -> None:
-    """Commit ``writer`` (its deletions and merges) together with segments written by workers.
+def _commit_with_segments(writer, segments: list, existing: list | None = None) -> None:
+    """Commit ``writer`` (its deletions) together with segments written by workers.
 
     This is :meth:`whoosh.writing.SegmentWriter.commit` with the workers'
     segments added to the table of contents, as Whoosh's ``MpWriter`` does.
+    Existing segments are not merged here (Whoosh's merge policy would merge
+    them in this process, on one core, while the workers wait): a run compacts
+    them at its end (:meth:`Indexer._compact`). ``existing`` replaces the
+    writer's list of existing segments (for compaction).
     """
-    final = writer._merge_segments(None, None, None)  # Whoosh's own multi-segment commit
+    final = list(writer.segments) if existing is None else list(existing)
     final.extend(segments)
     if writer._added:
         final.append(writer._finalize_segment())
@@ -378,6 +386,8 @@ class Indexer:
                 if changes:  # nothing to index, but files vanished
                     commit([], changes)
                     writer = self._writer()
+                if todo or gone:
+                    writer = self._compact(writer, engine)
             # 4. duplicates
             if duplicates:
                 self._keep_later_copies(writer, duplicates, learned)
@@ -407,6 +417,24 @@ class Indexer:
             bytes_read=done["bytes"],
             interrupted=interrupted,
         )
+
+    def _compact(self, writer, engine):
+        """Merge the smallest segments (in the workers) so that at most :data:`MAX_SEGMENTS` remain.
+
+        Returns a fresh writer (the lock is held throughout).
+        """
+        segments = sorted(writer.segments, key=lambda s: s.doc_count_all())
+        if len(segments) <= MAX_SEGMENTS:
+            return writer
+        shares = getattr(engine, "count", 1)
+        cut = min(len(segments), len(segments) - MAX_SEGMENTS + shares)
+        merged = engine.merge(segments[:cut])
+        try:
+            _commit_with_segments(writer, merged, existing=segments[cut:])
+        except OSError as exc:
+            _abandon(writer)
+            raise _not_writable(self.folder, exc) from None
+        return self._writer()
 
     def _keep_later_copies(self, writer, duplicates: dict[str, str], learned) -> None:
         """Delete every copy of each duplicated id, and add back the copy from the later file."""

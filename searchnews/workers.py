@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from whoosh import index as whoosh_index
+from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from . import schema as S
@@ -138,6 +139,40 @@ def index_files(ix, files: Sequence[SourceFile],
         raise
 
 
+def merge_segments(ix, segments: Sequence) -> object:
+    """Write one new segment holding the live documents of ``segments`` (deleted ones are dropped).
+
+    Like :func:`index_files`, the writer takes no lock and is never finished.
+    """
+    writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_LIMIT_MB)
+    try:
+        for segment in segments:
+            reader = SegmentReader(ix.storage, ix.schema, segment)
+            try:
+                writer.add_reader(reader)
+            finally:
+                reader.close()
+        if writer.docnum == 0:
+            writer._close_segment()
+            return None
+        return writer._finalize_segment()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            writer._close_segment()
+        raise
+
+
+def _balance_segments(segments: Sequence, shares: int) -> list[list]:
+    """Split segments into ``shares`` groups of about equal document counts."""
+    groups: list[list] = [[] for _ in range(shares)]
+    counts = [0] * shares
+    for segment in sorted(segments, key=lambda s: -s.doc_count_all()):
+        smallest = counts.index(min(counts))
+        groups[smallest].append(segment)
+        counts[smallest] += segment.doc_count_all()
+    return [g for g in groups if g]
+
+
 def _balance(files: Sequence[SourceFile], shares: int) -> list[list[SourceFile]]:
     """Split files into ``shares`` lists of about equal size, keeping each list in walk order."""
     buckets: list[list[tuple[int, SourceFile]]] = [[] for _ in range(shares)]
@@ -166,8 +201,12 @@ def _worker_main(folder: str, jobs, results, parent: int) -> None:
             continue
         if files is None:
             return
-        files, learned = files
+        kind, files, learned = files
         try:
+            if kind == "merge":
+                ix = whoosh_index.open_dir(folder)  # the segments to merge were committed after we opened
+                results.put(("segment", merge_segments(ix, files)))
+                continue
             for message in index_files(ix, files, learned):
                 results.put(("file", message) if isinstance(message, FileResult) else ("segment", message))
         except OSError as exc:
@@ -220,9 +259,18 @@ class WorkerPool:
         shares = _balance(files, self.count)
         for jobs, share in zip(self._jobs, shares, strict=False):
             groups = {group_of(f.path) for f in share}
-            jobs.put((share, {g: learned[g] for g in groups if g in learned}))
+            jobs.put(("files", share, {g: learned[g] for g in groups if g in learned}))
+        return self._collect(len(shares), on_file)
+
+    def merge(self, segments: Sequence) -> list:
+        """Merge ``segments`` into one new segment per worker; returns the new segments."""
+        groups = _balance_segments(segments, self.count)
+        for jobs, group in zip(self._jobs, groups, strict=False):
+            jobs.put(("merge", group, {}))
+        return self._collect(len(groups), lambda result: None).segments
+
+    def _collect(self, pending: int, on_file: Callable[[FileResult], None]) -> RoundResult:
         result = RoundResult()
-        pending = len(shares)
         while pending:
             try:
                 kind, payload = self._results.get(timeout=PARENT_CHECK_SECONDS)
@@ -268,3 +316,7 @@ class InProcess:
             elif message is not None:
                 result.segments.append(message)
         return result
+
+    def merge(self, segments: Sequence) -> list:
+        merged = merge_segments(self.ix, segments)
+        return [merged] if merged is not None else []

@@ -35,6 +35,8 @@ def test_workers_with_many_rounds_count_right(tmp_path, sample_corpus, parallel_
     index, report = build(tmp_path / "ix", sample_corpus, workers=2, commit_every=5)
     with index:
         assert report.added == len(index) == 45
+        # 8 rounds of 2 worker segments each, compacted at the end of the run
+        assert len(index._ix._segments()) <= indexing.MAX_SEGMENTS
         again = index.add([sample_corpus])
         assert (again.added, again.unchanged) == (0, 45)
 
@@ -86,3 +88,15 @@ def test_workers_drop_learned_lines_too(tmp_path, parallel_always):
     with index:
         assert report.added == 8
         assert index.search('"bell on the harbour gazette app"').total == 0
+
+
+def test_compaction_keeps_every_article_and_drops_deleted_ones(tmp_path, sample_copy):
+    index, _ = build(tmp_path / "ix", sample_copy, workers=1, commit_every=1)
+    with index:
+        assert len(index._ix._segments()) <= indexing.MAX_SEGMENTS
+        assert len(index) == 45
+        (sample_copy / "json" / "wire.jsonl").unlink()
+        report = Indexer(index._ix, index.path, workers=1, commit_every=1).run([sample_copy])
+        assert report.deleted == 5
+        assert len(index) == 40
+        assert index._ix.doc_count_all() >= 40
