@@ -170,7 +170,8 @@ def _match_promo(line: str) -> bool:
 
 
 def _match_disclaimer(line: str) -> bool:
-    return _DISCLAIMER.search(line) is not None
+    low = line.lower()
+    return any(hint in low for hint in bp.DISCLAIMER_HINTS) and _DISCLAIMER.search(line) is not None
 
 
 def _match_relative_stamp(line: str, reference: dt.datetime | None) -> tuple[str, dt.datetime | None] | None:

@@ -786,3 +786,14 @@ def test_hard_wrapped_related_headline_is_dropped():
 def test_clean_string_json_that_is_not_an_object_raises_document_error(content):
     with pytest.raises(DocumentError):
         clean_string(content, "json")
+
+
+def test_every_disclaimer_pattern_needs_one_of_the_hints():
+    """The hints let most lines skip the disclaimer patterns: each pattern must contain one."""
+    import re
+
+    from searchnews import boilerplate as bp
+
+    for pattern in bp.DISCLAIMERS:
+        literal = re.sub(r"\\[bsdw]|[\\^$?*+.|(){}\[\]]", " ", pattern.pattern.lower())
+        assert any(hint in literal or hint in pattern.pattern.lower() for hint in bp.DISCLAIMER_HINTS), pattern
