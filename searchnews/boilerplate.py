@@ -200,7 +200,7 @@ DISCLAIMERS: tuple[re.Pattern[str], ...] = tuple(
 
 #: Every disclaimer pattern contains one of these (lower-cased): a line with none of them
 #: is not searched with the patterns (most lines, and the patterns scan every position).
-DISCLAIMER_HINTS = ("afp", "agence france", "this article", "this story", "this content", "not be",
+DISCLAIMER_HINTS = ("afp", "agence france", "this ", "not be",
                     "reuters", "our standards", "copyright", "©", "(c)", "dpa")
 
 #: The agency a disclaimer names: the article's source when nothing else gives one.

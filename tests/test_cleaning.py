@@ -682,7 +682,7 @@ def test_sample_brazil_reading_trap_stays_in_body(sample_corpus):
 
 def test_sample_crlf_file_has_no_carriage_returns(sample_corpus):
     (a,) = clean_file(sample_corpus / "txt/2022-10-05-opec-plus-output-cut.txt")
-    assert not any("\r" in p for p in a.body + (a.headline,))
+    assert not any("\r" in p for p in (*a.body, a.headline))
 
 
 def test_sample_cp1252_file_is_read_with_a_note(sample_corpus):
