@@ -1,4 +1,4 @@
-"""Index a corpus and time queries: the figures quoted in the README's "Performance" section.
+"""Index one corpus folder as a user would and time queries (the README's BBC figures).
 
 Usage:
     python benchmarks/bench_basic.py [CORPUS] [--repeat N]
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -20,16 +21,9 @@ from pathlib import Path
 from searchnews import NewsIndex
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # benchmarks/ is a folder of scripts, not a package
 
-
-def load_queries() -> list[str]:
-    lines = (HERE / "queries.txt").read_text(encoding="utf-8").splitlines()
-    return [q for q in lines if q.strip() and not q.startswith("#")]
-
-
-def percentile(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
+from bench_speed import load_queries, percentile  # noqa: E402
 
 
 def main() -> None:

@@ -73,7 +73,7 @@ class SearchnewsSystem:
 
         with NewsIndex.create(index) as ix:
             report = ix.add([corpus])
-        return {"articles": report.added}
+            return {"articles": report.added, "segments": len(ix._ix._segments())}
 
     @staticmethod
     def reindex(corpus: Path, index: Path) -> dict:
