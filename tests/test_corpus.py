@@ -251,7 +251,7 @@ def test_decode_latin1_as_last_resort():
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
 def test_decode_utf16(encoding):
     data = TEXT.encode(encoding)  # "utf-16" writes a byte-order mark, the others do not
-    text, notes = decode(data)
+    text, _notes = decode(data)
     assert text == TEXT
 
 
