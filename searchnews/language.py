@@ -13,6 +13,7 @@ Terms:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -20,6 +21,8 @@ __all__ = ["MIN_CHARS", "SAMPLE_CHARS", "detect_language"]
 
 #: How much of an article is looked at.
 SAMPLE_CHARS = 600
+#: py3langid's answers below this probability are not taken (see :func:`detect_language`).
+MIN_PROBABILITY = 0.8
 #: Texts shorter than this are too short to tell; no language is given.
 MIN_CHARS = 40
 
@@ -66,7 +69,17 @@ def detect_language(headline: str, body: Sequence[str]) -> str | None:
     voted = _vote(sample)
     if voted:
         return voted
-    import py3langid  # imported here: loading it costs time that queries need not pay
-
-    language, _score = py3langid.classify(sample)
+    language, probability = _identifier().classify(sample)
+    # Tables of figures ("Shr 1.20 dlrs vs 1.10") get confident-looking labels from nothing:
+    # below this probability the language is unknown (and the article is analysed as English).
+    if probability < MIN_PROBABILITY or language == "zxx":
+        return None
     return language
+
+
+@functools.cache
+def _identifier():
+    # Imported and loaded on first use: that costs about a second, which queries need not pay.
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

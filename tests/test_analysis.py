@@ -119,3 +119,20 @@ def test_german_article_highlights_inflected_form(mixed):
 def test_stored_headline_has_no_language_marker(mixed):
     assert mixed.get("de1").headline == "Neue Sanktionen gegen Nordkorea"
     assert mixed.search("Sanktion").hits[0].headline == "Neue Sanktionen gegen Nordkorea"
+
+
+def test_a_table_of_figures_has_no_language():
+    from searchnews.language import detect_language
+
+    table = ["Shr one dlr vs 73 cts", "Net 12.6 mln vs 15.8 mln", "Revs 337.3 mln vs 315.2 mln"]
+    assert detect_language("BROWN-FORMAN INC <BFD> 4TH QTR NET", table) is None
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Serikali ya Kenya imetangaza mpango mpya wa kuboresha elimu katika shule za msingi nchini kote.", "sw"),
+    ("El gobierno anunció ayer un nuevo plan para mejorar la educación en las escuelas públicas del país.", "es"),
+])
+def test_other_languages_are_detected(text, language):
+    from searchnews.language import detect_language
+
+    assert detect_language("", [text]) == language
