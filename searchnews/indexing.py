@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -310,14 +311,18 @@ class Indexer:
         # Learn the boilerplate of the folders (and JSON files) that have new or changed files.
         changed_groups = {group_of(f.path) for f in todo}
         learned = learn_boilerplate(f for f in files if group_of(f.path) in changed_groups).groups if todo else {}
-        counts = {"added": 0, "updated": 0, "deleted": 0}
+        # Counts of what is committed; ``pending`` holds those of the round in progress, which
+        # an interrupted run does not report (its files are read again by the next run).
+        counts: Counter[str] = Counter()
+        pending: Counter[str] = Counter()
         warnings: list[FileProblem] = []
         first_file: dict[str, str] = {}  # article id -> the file it was first read from in this run
         duplicates: dict[str, str] = {}  # article id -> the later file, whose copy wins
-        done = {"files": 0, "bytes": 0}
+        progressed = 0
         interrupted = False
 
         def on_file(result: FileResult) -> None:
+            nonlocal progressed
             source = result.source
             for problem in result.problems:
                 (rejected if problem.skipped else warnings).append(problem)
@@ -329,12 +334,13 @@ class Indexer:
                     duplicates[article_id] = source.path
                     warnings.append(FileProblem(source.path, f"article id {article_id!r} also in {earlier}; "
                                                 f"this copy replaces it", skipped=False))
-                counts["updated" if article_id in old_ids else "added"] += 1
-            counts["deleted"] += len(old_ids - set(result.ids))
-            done["files"] += 1
-            done["bytes"] += source.size
+                pending["updated" if article_id in old_ids else "added"] += 1
+            pending["deleted"] += len(old_ids - set(result.ids))
+            pending["files"] += 1
+            pending["bytes"] += source.size
+            progressed += 1
             if progress:
-                progress(done["files"], len(todo), source.path)
+                progress(progressed, len(todo), source.path)
 
         def commit(segments: list, changes: dict[str, dict | None]) -> None:
             try:
@@ -351,6 +357,8 @@ class Indexer:
                 manifest.save(self.ix.latest_generation())
             except OSError as exc:
                 raise _not_writable(self.folder, exc) from None
+            counts.update(pending)
+            pending.clear()
 
         try:
             if progress:
@@ -359,7 +367,7 @@ class Indexer:
             # Vanished files go in the first commit.
             for path in gone:
                 writer.delete_by_term(S.PATH, path)
-                counts["deleted"] += len(manifest.files[path].get("ids", ()))
+                pending["deleted"] += len(manifest.files[path].get("ids", ()))
                 changes[path] = None
             # 3. rounds
             with self._engine(todo) as engine:
@@ -405,7 +413,7 @@ class Indexer:
             raise
         return IndexReport(
             files_seen=len(files) + len({p.path for p in rejected if p.line is None and p.path not in seen}),
-            files_indexed=done["files"],
+            files_indexed=counts["files"],
             files_unchanged=unchanged_files,
             added=counts["added"],
             updated=counts["updated"],
@@ -414,7 +422,7 @@ class Indexer:
             rejected=tuple(rejected),
             warnings=tuple(warnings),
             seconds=time.perf_counter() - started,
-            bytes_read=done["bytes"],
+            bytes_read=counts["bytes"],
             interrupted=interrupted,
         )
 

@@ -183,6 +183,7 @@ def test_interrupt_keeps_committed_articles(ix, corpus):
     report = Indexer(ix._ix, ix.path, commit_every=1).run([corpus], progress=progress)
     assert report.interrupted
     assert len(ix) == 1
+    assert (report.added, report.files_indexed) == (1, 1)  # the cancelled round is not reported
     again = ix.add([corpus])
     assert (again.added, again.unchanged) == (2, 1)
     assert len(ix) == 3
