@@ -2,6 +2,7 @@
 
 Usage:
     python benchmarks/query_worst_case.py [--size N] [--cache DIR] [--repeat N] [--corpus BBC]
+    python benchmarks/query_worst_case.py --index DIR     # an index built already
 
 Builds (once, then reuses from ``--cache``, default ``/tmp/searchnews-worst-case``)
 an index of ``--size`` articles (default 100,000): the BBC News corpus from
@@ -87,8 +88,10 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, default=Path("/tmp/searchnews-worst-case"))
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--corpus", type=Path, default=HERE.parent.parent / "shared" / "corpora" / "bbc")
+    parser.add_argument("--index", type=Path, help="time queries on this existing index instead of building one "
+                                                   "(e.g. one kept by bench_speed.py --keep)")
     args = parser.parse_args()
-    index = build(args.cache, args.size, args.corpus)
+    index = args.index or build(args.cache, args.size, args.corpus)
     slow = 0
     with NewsIndex.open(index) as ix:
         print(f"{len(ix):,} articles in {index}")
