@@ -199,6 +199,7 @@ def results_json(results: SearchResults) -> dict:
         "query": results.query,
         "total": results.total,
         "took_ms": round(results.took * 1000, 2),
+        "partial": results.partial,
         "offset": results.offset,
         "hits": [_hit_json(h) for h in results.hits],
     }
@@ -216,8 +217,12 @@ def _print_results(results: SearchResults, color: bool | None) -> None:
     note = ""
     if results.all_words_total is not None:
         note = f"; {results.all_words_total:,} contain all the words"
-    echo(f"{results.total:,} articles match{note} (showing {first}-{last}, {results.took * 1000:.0f} ms)\n",
+    about = "about " if results.partial else ""
+    echo(f"{about}{results.total:,} articles match{note} (showing {first}-{last}, {results.took * 1000:.0f} ms)",
          color=color)
+    if results.partial:
+        echo("The search stopped at its time limit: these are the best hits found by then.", color=color)
+    echo("", color=color)
     width = len(str(last))
     for rank, hit in enumerate(results.hits, first):
         headline = hit.highlights.get("headline")

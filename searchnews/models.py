@@ -105,6 +105,8 @@ class SearchResults:
     the search time in seconds; ``offset`` the rank (0-based) of the first hit.
     ``all_words_total`` says how many articles contain all the words of a
     plain-words query (they rank before those that contain only some).
+    ``partial`` is true when the search hit its time limit: the hits are the
+    best found by then and ``total`` is an estimate.
     """
 
     query: str
@@ -113,6 +115,7 @@ class SearchResults:
     took: float
     offset: int = 0
     all_words_total: int | None = None
+    partial: bool = False
 
     def __len__(self) -> int:
         return len(self.hits)

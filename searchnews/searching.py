@@ -29,9 +29,9 @@ import re
 import time
 from collections.abc import Iterator
 
-from whoosh import qparser, query
+from whoosh import collectors, qparser, query
 from whoosh.query import Query
-from whoosh.searching import Searcher
+from whoosh.searching import Searcher, TimeLimit
 from whoosh.util.times import TimeError
 
 from . import schema as S
@@ -45,6 +45,9 @@ __all__ = ["MAX_LIMIT", "make_parser", "parse_query", "run_search", "top_results
 
 #: The most hits one page may hold.
 MAX_LIMIT = 1000
+#: A search stops after this many seconds and returns the best hits found so far, with an
+#: estimated total (``SearchResults.partial``): no query may hold up its caller longer.
+TIME_LIMIT = 0.8
 
 
 def make_parser(schema, group=qparser.AndGroup) -> qparser.QueryParser:
@@ -279,7 +282,8 @@ def _check_expansions(q: Query, reader, text: str) -> None:
                                        f"add letters to narrow it", text, position if position >= 0 else None)
 
 
-def top_results(searcher: Searcher, q: Query, limit: int, mask: Query | None = None):
+def top_results(searcher: Searcher, q: Query, limit: int, mask: Query | None = None,
+                deadline: float | None = None):
     """``searcher.search(q, limit=limit, mask=mask)`` without Whoosh's matcher replacement.
 
     Every few matches Whoosh's top-N collector rewrites the matcher, dropping
@@ -287,14 +291,44 @@ def top_results(searcher: Searcher, q: Query, limit: int, mask: Query | None = N
     an index of several segments it drops articles that belong at the top:
     "sophie bushtucker appleton show" on BBC + Reuters lost the one article
     with all four words from its top 10. Block-quality skipping stays on.
+
+    With a ``deadline`` (a :func:`time.perf_counter` value) the search stops
+    there and the results hold the best hits found so far, with the
+    attribute ``partial`` set to true (it is false otherwise).
     """
-    collector = searcher.collector(limit=limit, mask=mask)
-    inner = collector
-    while hasattr(inner, "child"):
-        inner = inner.child
-    inner.replace = 0
-    searcher.search_with_collector(q, collector)
-    return collector.results()
+    collector = searcher.collector(limit=limit)
+    collector.replace = 0
+    partial = False
+    if deadline is not None:
+        collector = collectors.TimeLimitCollector(collector, max(deadline - time.perf_counter(), 0.001),
+                                                  use_alarm=False)
+    if mask is not None:
+        # Outermost: the time limit collector feeds its child document by document, past any
+        # filter inside it.
+        collector = collectors.FilterCollector(collector, restrict=mask)
+    try:
+        searcher.search_with_collector(q, collector)
+    except TimeLimit:
+        partial = True
+    results = collector.results()
+    results.partial = partial
+    return results
+
+
+def _count(results, q: Query, searcher: Searcher, deadline: float) -> tuple[int, bool]:
+    """The number of matches, and whether it is only an estimate (past the deadline)."""
+    if results.partial or time.perf_counter() > deadline:
+        return max(results.scored_length(), q.estimate_size(searcher.reader())), True
+    return len(results), False
+
+
+def _count_docs(q: Query, searcher: Searcher, deadline: float) -> tuple[int, bool]:
+    """Count the documents matching ``q`` without scoring; estimate once past the deadline."""
+    count = 0
+    for count, _ in enumerate(searcher.docs_for_query(q), 1):
+        if count % 4096 == 0 and time.perf_counter() > deadline:
+            return max(count, q.estimate_size(searcher.reader())), True
+    return count, False
 
 
 def _page(results, start: int, count: int) -> Iterator:
@@ -320,8 +354,9 @@ def run_search(searcher: Searcher, text: str, *, limit: int = 10, offset: int = 
     loose = expand_languages(loose, languages, stop_filters=False)
     wanted = offset + limit
     hits: list[Hit] = []
-    strict_results = top_results(searcher, scored_strict, wanted)
-    strict_total = len(strict_results)
+    deadline = started + TIME_LIMIT
+    strict_results = top_results(searcher, scored_strict, wanted, deadline=deadline)
+    strict_total, partial = _count(strict_results, scored_strict, searcher, deadline)
     terms = _highlight_terms(strict, searcher) if highlight else None
     hits.extend(_hit(h, terms) for h in _page(strict_results, offset, limit))
     total = strict_total
@@ -329,15 +364,16 @@ def run_search(searcher: Searcher, text: str, *, limit: int = 10, offset: int = 
         need = wanted - strict_total
         if need > 0:
             # No terms=True here: Whoosh's TermsCollector counts masked documents in len().
-            loose_results = top_results(
-                searcher, expand_languages(with_field_boosts(loose_parsed), languages, stop_filters=False),
-                need, mask=strict)
-            total = strict_total + len(loose_results)
+            loose_query = expand_languages(with_field_boosts(loose_parsed), languages, stop_filters=False)
+            loose_results = top_results(searcher, loose_query, need, mask=strict, deadline=deadline)
+            partial = partial or loose_results.partial
             first = max(0, offset - strict_total)
             hits.extend(_hit(h, terms) for h in _page(loose_results, first, limit - len(hits)))
-        else:
-            # The page is all in the first tier: only count the rest (no scoring).
-            total = sum(1 for _ in searcher.docs_for_query(loose))
+        # Every article with all the words has some: count the any-word matches (no scoring).
+        # (Not len() of the masked results: behind the time limit's collector, Whoosh counts
+        # the masked documents too.)
+        total, loose_partial = _count_docs(loose, searcher, deadline)
+        partial = partial or loose_partial
     return SearchResults(
         query=text,
         total=total,
@@ -345,4 +381,5 @@ def run_search(searcher: Searcher, text: str, *, limit: int = 10, offset: int = 
         took=time.perf_counter() - started,
         offset=offset,
         all_words_total=strict_total if tiered else None,
+        partial=partial,
     )

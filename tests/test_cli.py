@@ -257,3 +257,14 @@ def test_every_command_has_help(runner, command):
 
 def test_version(runner):
     assert "searchnews, version" in run(runner, "--version").output
+
+
+def test_query_at_time_limit_says_so(runner, index_dir, monkeypatch):
+    from searchnews import searching
+
+    monkeypatch.setattr(searching, "TIME_LIMIT", 0.0)
+    result = run(runner, "query", "ICBM sanctions", "--index", index_dir)
+    assert result.output.startswith("about ")
+    assert "The search stopped at its time limit" in result.output
+    data = json.loads(run(runner, "query", "ICBM sanctions", "--index", index_dir, "--json").output)
+    assert data["partial"] is True

@@ -175,3 +175,16 @@ def test_wildcard_matching_too_many_words_is_refused(ix, monkeypatch):
     with pytest.raises(QuerySyntaxError, match="'co\\*' matches more than 3 words in the index: add letters"):
         ix.search("co*")
     assert ix.search("sanction*").total > 0
+
+
+def test_time_limit_returns_partial_results(ix, monkeypatch):
+    from searchnews import searching
+
+    monkeypatch.setattr(searching, "TIME_LIMIT", 0.0)
+    results = ix.search("ICBM sanctions")
+    assert results.partial
+    assert results.total >= len(results.hits)
+
+
+def test_searches_within_the_time_limit_are_complete(ix):
+    assert not ix.search("ICBM sanctions").partial
