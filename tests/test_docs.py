@@ -75,3 +75,12 @@ def test_field_weights_in_readme_match_the_code():
     ranking = README.split("## Ranking", 1)[1].split("\n## ", 1)[0]
     for field, weight in FIELD_WEIGHTS.items():
         assert re.search(rf"\| {field} \| {weight} \| {BM25_B[field]} \|", ranking), field
+
+
+def test_every_environment_variable_is_documented():
+    source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "searchnews").glob("*.py"))
+    names = set(re.findall(r'"(SEARCHNEWS_[A-Z_]+)"', source))
+    assert names, "the package reads environment variables"
+    settings = README.split("## Settings", 1)[1].split("\n## ", 1)[0]
+    for name in names:
+        assert f"`{name}`" in settings, name
