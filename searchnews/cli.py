@@ -267,7 +267,9 @@ def query_command(query: str, index_path: str, limit: int, offset: int, as_json:
       date:[2022-11-01 TO 2022-11-30]   a range; date:>2022-11-01 also works
       sanction*                  wildcards: * and ?
 
-    Hits are ranked by BM25F; matches in the headline weigh 3, captions 1.5, body 1.
+    Hits are ranked by BM25F over the whole text, with a bonus for words that
+    are also in the headline or a caption; articles with all the plain words
+    come first (see "Ranking" in the README).
     """
     with friendly_errors():
         with NewsIndex.open(index_path) as ix:

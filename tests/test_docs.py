@@ -84,3 +84,10 @@ def test_every_environment_variable_is_documented():
     settings = README.split("## Settings", 1)[1].split("\n## ", 1)[0]
     for name in names:
         assert f"`{name}`" in settings, name
+
+
+def test_query_help_matches_the_ranking():
+    from click.testing import CliRunner
+
+    text = CliRunner().invoke(cli, ["query", "--help"]).output
+    assert "BM25F" in text and "all the plain words" in text
