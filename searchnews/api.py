@@ -26,7 +26,7 @@ from collections.abc import Iterable
 
 from . import schema as S
 from .errors import ArticleNotFound, SearchnewsError
-from .indexing import Indexer, Progress, create_index, index_exists, open_index
+from .indexing import Indexer, Progress, create_index, index_exists, open_index, retry_on_commit
 from .models import Article, IndexReport, IndexStats, SearchResults
 from .searching import run_search
 
@@ -110,14 +110,14 @@ class NewsIndex:
         self._check_open()
         searcher = getattr(self._local, "searcher", None)
         if searcher is None:
-            searcher = self._ix.searcher(weighting=S.make_scoring())
+            searcher = retry_on_commit(lambda: self._ix.searcher(weighting=S.make_scoring()))
             with self._lock:
                 self._searchers.append(searcher)
         elif not searcher.up_to_date():
             # A new searcher, not searcher.refresh(): Whoosh's refresh adds the old reader's segments
             # back after a merge (every merged article counted twice), retries a race with a commit
             # using readers it already closed (ReaderClosed), and fails on an empty index.
-            fresh = self._ix.searcher(weighting=S.make_scoring())
+            fresh = retry_on_commit(lambda: self._ix.searcher(weighting=S.make_scoring()))
             with contextlib.suppress(Exception):
                 searcher.close()
             with self._lock:

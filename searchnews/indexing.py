@@ -120,16 +120,30 @@ def create_index(path: str | os.PathLike[str]):
     return ix
 
 
-def _open_dir(path: str, attempts: int = 20):
-    """``whoosh.index.open_dir``, again when a commit elsewhere deletes the table of contents it listed."""
+def retry_on_commit(action, attempts: int = 20):
+    """Run ``action()``, again when a commit elsewhere deletes the table of contents it was reading.
+
+    Whoosh finds the newest table of contents by listing the folder, then opens
+    it; a commit in another process can replace it in between.
+    """
     for attempt in range(attempts):
         try:
-            return whoosh_index.open_dir(path)
+            return action()
         except FileNotFoundError:
             if attempt == attempts - 1:
                 raise
             time.sleep(0.05)
     raise AssertionError("unreachable")
+
+
+def _open_dir(path: str):
+    """Open the index; returns it with its field names (Whoosh re-reads the table of contents for each)."""
+
+    def action():
+        ix = whoosh_index.open_dir(path)
+        return ix, set(ix.schema.names())
+
+    return retry_on_commit(action)
 
 
 def open_index(path: str | os.PathLike[str]):
@@ -138,14 +152,14 @@ def open_index(path: str | os.PathLike[str]):
     if not index_exists(path):
         raise IndexNotFound(f"no index at {path}; build one with: searchnews index PATH --index {path}")
     try:
-        ix = _open_dir(path)
+        ix, names = _open_dir(path)
     except (EmptyIndexError, IndexVersionError) as exc:
         raise IndexCorrupt(f"the index at {path} cannot be opened ({exc}); rebuild it with "
                            f"searchnews index PATH --rebuild") from None
     except Exception as exc:
         raise IndexCorrupt(f"the index at {path} is damaged ({type(exc).__name__}: {exc}); rebuild it with "
                            f"searchnews index PATH --rebuild") from None
-    missing = set(S.make_schema().names()) - set(ix.schema.names())
+    missing = set(S.make_schema().names()) - names
     if missing:
         raise IndexCorrupt(f"the index at {path} was built by another version of searchnews "
                            f"(fields {', '.join(sorted(missing))} are missing); rebuild it with "
