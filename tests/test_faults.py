@@ -85,6 +85,13 @@ def searchnews(*args, check_exit: int | None = None, **kwargs) -> subprocess.Com
     return result
 
 
+def index_of_json_part(folder: Path, index: Path) -> Path:
+    """An index holding the corpus' JSON files only: the rest is left for the run under test."""
+    with NewsIndex.create(index) as ix:
+        ix.add([folder / "json"])
+    return index
+
+
 def stored_ids(index: Path) -> list[str]:
     """The id of every live article in the index (duplicates included)."""
     with NewsIndex.open(index) as ix:
@@ -265,8 +272,7 @@ def test_sigkill_at_fourteen_points_then_rerun_completes_exactly(corpus, tmp_pat
     for target in targets:
         index = tmp_path / f"index-{target}"
         if target % 2:  # half the runs update an existing index, half build one from nothing
-            with NewsIndex.create(index) as ix:
-                ix.add([folder / "json"])
+            index_of_json_part(folder, index)
         result = hooked_index("kill", target, folder, index)
         assert result.returncode == -signal.SIGKILL, f"kill point {target}: {result.stdout}{result.stderr}"
         if NewsIndex.exists(index):
@@ -309,9 +315,7 @@ HOLD_LOCK = textwrap.dedent("""
 
 def test_lock_of_a_killed_writer_is_released_and_a_live_one_is_reported(corpus, tmp_path):
     folder, expected = corpus
-    index = tmp_path / "index"
-    with NewsIndex.create(index) as ix:
-        ix.add([folder / "json"])
+    index = index_of_json_part(folder, tmp_path / "index")
     holder = subprocess.Popen([PYTHON, "-c", HOLD_LOCK, str(index)], stdout=subprocess.PIPE, text=True, env=env())
     try:
         assert holder.stdout.readline().strip() == "locked"
@@ -332,9 +336,7 @@ def test_lock_of_a_killed_writer_is_released_and_a_live_one_is_reported(corpus, 
 
 def test_two_index_runs_at_once_never_corrupt(corpus, tmp_path):
     folder, expected = corpus
-    index = tmp_path / "index"
-    with NewsIndex.create(index) as ix:
-        ix.add([folder / "json"])
+    index = index_of_json_part(folder, tmp_path / "index")
     command = [PYTHON, "-m", "searchnews", "index", str(folder), "--index", str(index)]
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              env=env(**{COMMIT_EVERY_ENV: "5"})) for _ in range(2)]
@@ -423,9 +425,7 @@ READER = textwrap.dedent("""
 
 def test_queries_from_threads_and_processes_during_commits(corpus, tmp_path):
     folder, expected = corpus
-    index = tmp_path / "index"
-    with NewsIndex.create(index) as ix:
-        ix.add([folder / "json"])
+    index = index_of_json_part(folder, tmp_path / "index")
     start = len(stored_ids(index))
     stop = tmp_path / "stop"
     readers = [subprocess.Popen([PYTHON, "-c", READER, str(index), COMMON, str(stop)], stdout=subprocess.PIPE,
@@ -523,9 +523,7 @@ def test_no_space_left_during_commit_is_a_clear_error(corpus, tmp_path, monkeypa
     from whoosh.filedb.filestore import FileStorage
 
     folder, expected = corpus
-    index = tmp_path / "index"
-    with NewsIndex.create(index) as ix:
-        ix.add([folder / "json"])
+    index = index_of_json_part(folder, tmp_path / "index")
     before = sorted(stored_ids(index))
     remaining = [budget]
     original = FileStorage.create_file
@@ -605,9 +603,7 @@ def test_read_only_or_forbidden_index_folder_is_a_clear_error(corpus, tmp_path, 
     from searchnews.cli import cli
 
     folder, _expected = corpus
-    index = tmp_path / "index"
-    with NewsIndex.create(index) as ix:
-        ix.add([folder / "json"])
+    index = index_of_json_part(folder, tmp_path / "index")
     before = sorted(stored_ids(index))
 
     def refuse(self, name, *args, **kwargs):
