@@ -18,6 +18,7 @@ __all__ = [
     "ArticleNotFound",
     "CorpusError",
     "DocumentError",
+    "FilterError",
     "IndexCorrupt",
     "IndexLocked",
     "IndexNotFound",
@@ -69,6 +70,10 @@ class IndexNotWritable(SearchnewsError):
 
 class ArticleNotFound(SearchnewsError):
     """No article with the given id is in the index."""
+
+
+class FilterError(SearchnewsError):
+    """A filter option (--since, --until, --source, --lang, --recency) cannot be read."""
 
 
 class QuerySyntaxError(SearchnewsError):
