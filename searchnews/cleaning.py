@@ -47,7 +47,7 @@ from . import boilerplate as bp
 from .corpus import FORMATS, RawDocument, SourceFile, article_id, read_documents
 from .dates import parse_date
 from .errors import DocumentError
-from .language import detect_language
+from .language import detect_language, language_code
 from .models import Article, FileProblem
 
 __all__ = [
@@ -673,7 +673,7 @@ def clean_record(record: Mapping[str, Any], *, path: str | None = None, notes: I
         authors=authors,
         date=date,
         url=str(url) if url else None,
-        language=str(language).lower() if language else None,
+        language=language_code(language),
         id=str(raw_id) if raw_id is not None else None,
         path=path,
         notes=notes,

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from .dates import parse_date
 from .errors import DocumentError
+from .language import language_code
 
 __all__ = ["Page", "extract_page"]
 
@@ -97,10 +98,7 @@ def _meta(tree, *names: str) -> str | None:
 def _language(tree) -> str | None:
     lang = tree.xpath("/html/@lang") or tree.xpath("//html/@lang")
     value = (lang[0] if lang else None) or _meta(tree, "og:locale", "content-language", "language")
-    if not value:
-        return None
-    value = value.strip().replace("_", "-").split("-")[0].lower()
-    return value if re.fullmatch(r"[a-z]{2,3}", value) else None
+    return language_code(value)
 
 
 def extract_page(html: str) -> Page:

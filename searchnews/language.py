@@ -17,7 +17,15 @@ import functools
 import re
 from collections.abc import Sequence
 
-__all__ = ["MIN_CHARS", "SAMPLE_CHARS", "detect_language"]
+__all__ = ["MIN_CHARS", "SAMPLE_CHARS", "detect_language", "language_code"]
+
+
+def language_code(value: str | None) -> str | None:
+    """The ISO 639 code of a declared language: ``en-US``, ``en_GB`` and ``EN`` give ``en``; ``None`` if not a code."""
+    if not value:
+        return None
+    code = str(value).strip().replace("_", "-").split("-")[0].lower()
+    return code if re.fullmatch(r"[a-z]{2,3}", code) else None
 
 #: How much of an article is looked at.
 SAMPLE_CHARS = 600

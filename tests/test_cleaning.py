@@ -763,7 +763,8 @@ LONG_HEADLINE = "Harbour County commissioners approve ferry subsidy after marath
 WRAPPED_BOILERPLATE = {
     "repeated-headline": LONG_HEADLINE,
     "afp-disclaimer": AFP_DISCLAIMER,
-    "promo": "PAY ATTENTION: Follow our harbour desk on Instagram and get every ferry update, storm warning and road closure straight to your phone!",
+    "promo": ("PAY ATTENTION: Follow our harbour desk on Instagram and get every ferry update, storm warning "
+              "and road closure straight to your phone!"),
 }
 
 
