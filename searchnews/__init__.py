@@ -16,6 +16,7 @@ from .errors import (
     ArticleNotFound,
     CorpusError,
     DocumentError,
+    FilterError,
     IndexCorrupt,
     IndexLocked,
     IndexNotFound,
@@ -23,7 +24,7 @@ from .errors import (
     QuerySyntaxError,
     SearchnewsError,
 )
-from .models import Article, FileProblem, Hit, IndexReport, IndexStats, SearchResults, Snippet
+from .models import Article, Copy, Facets, FileProblem, Hit, IndexReport, IndexStats, SearchResults, Snippet
 
 __version__ = "0.1.0"
 
@@ -42,9 +43,12 @@ def __getattr__(name: str):
 __all__ = [
     "Article",
     "ArticleNotFound",
+    "Copy",
     "CorpusError",
     "DocumentError",
+    "Facets",
     "FileProblem",
+    "FilterError",
     "Hit",
     "IndexCorrupt",
     "IndexLocked",

@@ -23,12 +23,22 @@ import os
 import threading
 from collections import Counter
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Union
 
 from . import schema as S
 from .errors import ArticleNotFound, SearchnewsError
 from .indexing import Indexer, Progress, create_index, index_exists, open_index, retry_on_commit
-from .models import Article, IndexReport, IndexStats, SearchResults
-from .searching import run_search
+from .models import Article, Copy, IndexReport, IndexStats, SearchResults
+from .searching import SearchContext, SearchOptions, matching_dates, run_search, similar_articles
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from .timeline import Timeline
+
+#: A date or period as the filters take it: a datetime or date, or text such as
+#: ``2022-11-26``, ``2022-11``, ``2022`` or ``7d`` (see :func:`searchnews.filters.parse_when`).
+When = Union[str, "dt.date", "dt.datetime", None]
 
 __all__ = ["DEFAULT_INDEX", "INDEX_ENV", "NewsIndex"]
 
@@ -128,13 +138,72 @@ class NewsIndex:
         self._local.searcher = searcher
         return searcher
 
-    def search(self, query: str, limit: int = 10, offset: int = 0, *, highlight: bool = True) -> SearchResults:
+    def _context(self) -> SearchContext:
+        """The search context of this thread's searcher (made again when the searcher is)."""
+        searcher = self._searcher()
+        context = getattr(self._local, "context", None)
+        if context is None or context.searcher is not searcher:
+            context = SearchContext(searcher, self.path)
+            self._local.context = context
+        return context
+
+    def search(self, query: str, limit: int = 10, offset: int = 0, *, highlight: bool = True,
+               since: When = None, until: When = None, sources: Iterable[str] = (),
+               languages: Iterable[str] = (), sort: str = "relevance", recency: str | dt.timedelta | None = None,
+               collapse: bool = True, facets: bool = False, suggest: bool = True) -> SearchResults:
         """Search; see :mod:`searchnews.searching` for the syntax and the ranking.
 
-        Raises :class:`searchnews.errors.QuerySyntaxError` for a query that cannot be parsed.
-        Safe to call from several threads at once.
+        ``since``/``until`` (dates or periods such as ``"2022-11"`` or ``"7d"``),
+        ``sources`` and ``languages`` restrict the articles; ``sort`` is
+        ``"relevance"``, ``"newest"`` or ``"oldest"``; ``recency`` (a half-life,
+        ``"30d"``) favours recent articles in relevance ranking; ``collapse``
+        folds the copies of a syndicated story into one hit (``Hit.copies``);
+        ``facets`` fills ``SearchResults.facets``; ``suggest`` fills
+        ``SearchResults.suggestion`` when the query finds little.
+
+        Raises :class:`searchnews.errors.QuerySyntaxError` for a query that
+        cannot be parsed and :class:`searchnews.errors.FilterError` for a
+        filter that cannot be read. Safe to call from several threads at once.
         """
-        return run_search(self._searcher(), query, limit=limit, offset=offset, highlight=highlight)
+        options = SearchOptions(limit=limit, offset=offset, highlight=highlight,
+                                filters=_filters(since, until, sources, languages), sort=sort,
+                                recency=_half_life(recency), collapse=collapse, facets=facets, suggest=suggest)
+        context = self._context()
+        return run_search(context.searcher, query, options, context=context)
+
+    def similar(self, article_id: str, limit: int = 10, offset: int = 0, *, since: When = None,
+                until: When = None, sources: Iterable[str] = (), languages: Iterable[str] = (),
+                sort: str = "relevance", collapse: bool = True, highlight: bool = True) -> SearchResults:
+        """Articles on the same story as ``article_id`` (more like this); it and its copies are left out.
+
+        Raises :class:`ArticleNotFound` when no article has this id.
+        """
+        options = SearchOptions(limit=limit, offset=offset, highlight=highlight,
+                                filters=_filters(since, until, sources, languages), sort=sort, collapse=collapse)
+        context = self._context()
+        try:
+            return similar_articles(context.searcher, article_id, options, context=context)
+        except ArticleNotFound:
+            raise ArticleNotFound(f"no article with id {article_id!r} in {self.path}") from None
+
+    def timeline(self, query: str, by: str = "auto", *, since: When = None, until: When = None,
+                 sources: Iterable[str] = (), languages: Iterable[str] = ()) -> Timeline:
+        """How many articles match ``query`` per day, week or month (``by``; ``"auto"`` picks from the span).
+
+        The articles counted are those with all the words of a plain-words
+        query (those with some, when none has them all).
+        """
+        from .timeline import build_timeline
+
+        context = self._context()
+        dates, _partial = matching_dates(context.searcher, query, _filters(since, until, sources, languages),
+                                         context=context)
+        return build_timeline(query, dates, by)
+
+    def copies(self, article_id: str) -> tuple[Copy, ...]:
+        """The other publications of the story of ``article_id`` (syndicated copies), oldest first."""
+        self.get(article_id)
+        return self._context().copies(article_id)
 
     def get(self, article_id: str) -> Article:
         """The stored article with this id; raises :class:`ArticleNotFound`."""
@@ -171,6 +240,22 @@ class NewsIndex:
             size_bytes=size,
             segments=len(searcher.reader().leaf_readers()) if searcher.doc_count_all() else 0,
         )
+
+
+def _filters(since: When, until: When, sources: Iterable[str], languages: Iterable[str]):
+    from .filters import Filters
+
+    if isinstance(sources, str) or isinstance(languages, str):
+        raise TypeError("sources and languages are lists of names, not one string")
+    return Filters.parse(since=since, until=until, sources=tuple(sources), languages=tuple(languages))
+
+
+def _half_life(value: str | dt.timedelta | None):
+    if value is None or not isinstance(value, str):
+        return value
+    from .filters import parse_half_life
+
+    return parse_half_life(value)
 
 
 def _article(fields: dict) -> Article:

@@ -19,9 +19,9 @@ import click
 
 from . import __version__
 from .api import INDEX_ENV, NewsIndex, default_index_path
-from .errors import QuerySyntaxError, SearchnewsError
+from .errors import FilterError, QuerySyntaxError, SearchnewsError
 from .highlighting import render_ansi, render_html
-from .models import Article, FileProblem, Hit, IndexReport, SearchResults
+from .models import Article, Copy, Facets, FileProblem, Hit, IndexReport, SearchResults
 
 if TYPE_CHECKING:
     from .learning import LearnedBoilerplate
@@ -34,7 +34,7 @@ MAX_LISTED_PROBLEMS = 20
 
 
 class QueryError(click.ClickException):
-    """A query syntax error: exit code 2, with a caret under the problem."""
+    """A query syntax error or a filter option that cannot be read: exit code 2."""
 
     exit_code = 2
 
@@ -49,6 +49,8 @@ def friendly_errors():
         if exc.position is not None:
             message += "\n  " + exc.pointer().replace("\n", "\n  ")
         raise QueryError(message) from None
+    except FilterError as exc:
+        raise QueryError(str(exc)) from None
     except SearchnewsError as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
@@ -175,12 +177,38 @@ def _print_report(report: IndexReport, index_path: str, verbose: bool) -> None:
 # query
 
 
-def _hit_json(hit: Hit) -> dict:
+#: What ``--fields`` may name, in the order hits show them; ``snippets`` are the highlights.
+HIT_FIELDS = ("headline", "source", "date", "authors", "language", "score", "url", "snippets", "copies", "path",
+              "id")
+#: Aliases accepted by ``--fields``.
+FIELD_NAMES = {"highlights": "snippets", "title": "headline", "author": "authors", "lang": "language"}
+
+
+def parse_fields(value: str | None) -> tuple[str, ...]:
+    """The hit fields named in a ``--fields`` value (comma-separated), checked; all when ``None``."""
+    if value is None:
+        return HIT_FIELDS
+    names = []
+    for raw in value.split(","):
+        name = FIELD_NAMES.get(raw.strip().lower(), raw.strip().lower())
+        if not name:
+            continue
+        if name not in HIT_FIELDS:
+            raise click.BadParameter(f"{raw.strip()!r} is not a field; choose from {', '.join(HIT_FIELDS)}",
+                                     param_hint="--fields")
+        if name not in names:
+            names.append(name)
+    if not names:
+        raise click.BadParameter(f"name at least one field: {', '.join(HIT_FIELDS)}", param_hint="--fields")
+    return tuple(names)
+
+
+def _hit_json(hit: Hit, fields: tuple[str, ...] = HIT_FIELDS) -> dict:
     def field(name: str) -> str | None:
         snippets = hit.highlights.get(name) or ()
         return " ".join(render_html(s) for s in snippets) if snippets else None
 
-    return {
+    data = {
         "id": hit.id,
         "score": round(hit.score, 4),
         "headline": hit.headline,
@@ -189,24 +217,71 @@ def _hit_json(hit: Hit) -> dict:
         "date": hit.date.isoformat() if hit.date else None,
         "url": hit.url,
         "path": hit.path,
+        "language": hit.language,
         "highlights": {"headline": field("headline"), "body": field("body"), "captions": field("captions")},
+        "copies": [c.to_dict() for c in hit.copies],
     }
+    keep = {"highlights" if name == "snippets" else name for name in fields}
+    return {key: value for key, value in data.items() if key in keep}
 
 
-def results_json(results: SearchResults) -> dict:
+def results_json(results: SearchResults, fields: tuple[str, ...] = HIT_FIELDS) -> dict:
     """The ``--json`` form of a results page."""
-    return {
+    data = {
         "query": results.query,
         "total": results.total,
         "took_ms": round(results.took * 1000, 2),
         "partial": results.partial,
         "offset": results.offset,
-        "hits": [_hit_json(h) for h in results.hits],
+        "sort": results.sort,
+        "collapsed": results.collapsed,
+        "more": results.more,
+        "suggestion": results.suggestion,
+        "hits": [_hit_json(h, fields) for h in results.hits],
     }
+    if results.all_words_total is not None:
+        data["all_words_total"] = results.all_words_total
+    if results.facets is not None:
+        data["facets"] = results.facets.to_dict()
+    return data
 
 
-def _print_results(results: SearchResults, color: bool | None) -> None:
+def _copies_line(copies: tuple[Copy, ...]) -> str:
+    shown = []
+    for c in copies[:5]:
+        when = f" {c.date.date().isoformat()}" if c.date else ""
+        shown.append(f"{c.source or 'unknown source'}{when} [{c.id}]")
+    more = f", and {len(copies) - 5} more" if len(copies) > 5 else ""
+    word = "copy" if len(copies) == 1 else "copies"
+    return f"+{len(copies)} {word}: " + ", ".join(shown) + more
+
+
+def _print_facets(facets: Facets, color: bool | None) -> None:
     echo = click.echo
+
+    def line(label: str, items, limit: int) -> None:
+        shown = ", ".join(f"{value or '(none)'} {count:,}" for value, count in items[:limit])
+        more = f", and {len(items) - limit} more" if len(items) > limit else ""
+        echo(click.style(f"{label:<10}", bold=True) + shown + more, color=color)
+
+    echo(f"Facets of {facets.articles:,} articles:", color=color)
+    line("Sources", facets.sources, 10)
+    months = facets.months
+    if len(months) > 24:  # the latest two years; the timeline command shows them all
+        dated = [m for m in months if m[0]]
+        months = tuple(dated[-24:]) + tuple(m for m in months if not m[0])
+        echo(f"(months: the latest 24 of {len(dated)}; searchnews timeline shows them all)", color=color)
+    line("Months", months, len(months))
+    line("Languages", facets.languages, 10)
+    echo("", color=color)
+
+
+def _print_results(results: SearchResults, color: bool | None, fields: tuple[str, ...] = HIT_FIELDS) -> None:
+    echo = click.echo
+    if results.suggestion:
+        echo(click.style("Did you mean: ", fg="yellow") + click.style(results.suggestion, bold=True), color=color)
+    if results.facets is not None:
+        _print_facets(results.facets, color)
     if not results.hits:
         if results.total and results.offset:
             echo(f"No results on this page: {results.total:,} articles match, starting at rank 1.")
@@ -214,9 +289,14 @@ def _print_results(results: SearchResults, color: bool | None) -> None:
             echo(f"No articles match {results.query!r}.")
         return
     first, last = results.offset + 1, results.offset + len(results.hits)
-    note = ""
+    notes = []
     if results.all_words_total is not None:
-        note = f"; {results.all_words_total:,} contain all the words"
+        notes.append(f"{results.all_words_total:,} contain all the words")
+    if results.collapsed:
+        notes.append(f"{results.collapsed:,} copies folded into their stories")
+    if results.sort != "relevance":
+        notes.append(f"{results.sort} first")
+    note = "; " + "; ".join(notes) if notes else ""
     about = "about " if results.partial else ""
     echo(f"{about}{results.total:,} articles match{note} (showing {first}-{last}, {results.took * 1000:.0f} ms)",
          color=color)
@@ -224,35 +304,89 @@ def _print_results(results: SearchResults, color: bool | None) -> None:
         echo("The search stopped at its time limit: these are the best hits found by then.", color=color)
     echo("", color=color)
     width = len(str(last))
+    pad = " " * (width + 2)
     for rank, hit in enumerate(results.hits, first):
-        headline = hit.highlights.get("headline")
-        title = render_ansi(headline[0], style="\x1b[4m", reset="\x1b[24m") if headline else hit.headline
+        if "headline" in fields:
+            headline = hit.highlights.get("headline")
+            title = render_ansi(headline[0], style="\x1b[4m", reset="\x1b[24m") if headline else hit.headline
+        else:
+            title = hit.id
         echo(f"{rank:>{width}}. " + click.style(title, bold=True), color=color)
-        meta = " · ".join(x for x in (hit.source, hit.date.date().isoformat() if hit.date else None,
-                                       ", ".join(hit.authors) or None) if x)
-        pad = " " * (width + 2)
+        values = {"source": hit.source, "date": hit.date.date().isoformat() if hit.date else None,
+                  "authors": ", ".join(hit.authors) or None, "language": hit.language,
+                  "score": f"score {hit.score:.2f}" if results.sort == "relevance" else None, "url": hit.url}
+        meta = " · ".join(values[name] for name in fields if values.get(name))
         if meta:
             echo(pad + click.style(meta, fg="cyan"), color=color)
-        for name in ("body", "captions"):
-            for snippet in hit.highlights.get(name) or ():
-                label = "photo: " if name == "captions" else ""
-                echo(pad + label + render_ansi(snippet), color=color)
-        echo(pad + click.style(f"{_display_path(hit.path)}  [{hit.id}]", dim=True), color=color)
+        if "snippets" in fields:
+            for name in ("body", "captions"):
+                for snippet in hit.highlights.get(name) or ():
+                    label = "photo: " if name == "captions" else ""
+                    echo(pad + label + render_ansi(snippet), color=color)
+        if "copies" in fields and hit.copies:
+            echo(pad + click.style(_copies_line(hit.copies), fg="yellow"), color=color)
+        where = " ".join(x for x in (_display_path(hit.path) if "path" in fields else "",
+                                     f"[{hit.id}]" if "id" in fields and "headline" in fields else "") if x)
+        if where:
+            echo(pad + click.style(where, dim=True), color=color)
         echo("", color=color)
-    if results.total > last:
+    if results.more:
         echo(f"More: --offset {last}", color=color)
+
+
+def filter_options(command):
+    """The options that restrict a search to dates, sources and languages."""
+    options = [
+        click.option("--since", metavar="WHEN",
+                     help="Only articles published on or after WHEN: 2022-11-26, 2022-11, 2022, or a period "
+                          "back from today: 7d, 2w, 3m, 1y."),
+        click.option("--until", metavar="WHEN", help="Only articles published on or before WHEN (a whole "
+                                                     "month for 2022-11)."),
+        click.option("--source", "sources", metavar="NAME", multiple=True,
+                     help="Only articles from this source (repeat for several: --source AFP --source Reuters)."),
+        click.option("--lang", "languages", metavar="CODE", multiple=True,
+                     help="Only articles in this language (en, fr, de...; repeatable)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+sort_option = click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance",
+                           show_default=True, help="Order of the hits; newest/oldest list the articles with all "
+                                                   "the words by date.")
+collapse_option = click.option("--collapse/--no-collapse", default=True, show_default=True,
+                               help="Fold syndicated copies of a story into one hit (+N copies).")
+fields_option = click.option("--fields", metavar="LIST", callback=lambda ctx, param, value: parse_fields(value),
+                             help=f"Comma-separated fields to print (text and --json): {', '.join(HIT_FIELDS)}.")
+limit_option = click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 1000),
+                            help="Hits per page.")
+offset_option = click.option("--offset", default=0, show_default=True, type=click.IntRange(0),
+                             help="Rank of the first hit to show (0 is the best); pages are stable while the "
+                                  "index does not change.")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON object for programs.")
+color_option = click.option("--color/--no-color", default=None,
+                            help="Force colours on or off (default: on a terminal only).")
 
 
 @cli.command("query")
 @click.argument("query")
 @index_option
-@click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 1000),
-              help="Hits per page.")
-@click.option("--offset", default=0, show_default=True, type=click.IntRange(0),
-              help="Rank of the first hit to show (0 is the best).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object for programs.")
-@click.option("--color/--no-color", default=None, help="Force colours on or off (default: on a terminal only).")
-def query_command(query: str, index_path: str, limit: int, offset: int, as_json: bool, color: bool | None) -> None:
+@limit_option
+@offset_option
+@filter_options
+@sort_option
+@click.option("--recency", metavar="HALF-LIFE",
+              help="Favour recent articles: a score counts double at the newest date in the index and the bonus "
+                   "halves every HALF-LIFE (30d, 2w, 6m, 1y).")
+@click.option("--facets", is_flag=True, help="Also count the matching articles by source, month and language.")
+@collapse_option
+@fields_option
+@json_option
+@color_option
+def query_command(query: str, index_path: str, limit: int, offset: int, since: str | None, until: str | None,
+                  sources: tuple[str, ...], languages: tuple[str, ...], sort: str, recency: str | None,
+                  facets: bool, collapse: bool, fields: tuple[str, ...], as_json: bool, color: bool | None) -> None:
     """Search the index and print the best articles for QUERY.
 
     \b
@@ -267,24 +401,115 @@ def query_command(query: str, index_path: str, limit: int, offset: int, as_json:
       date:[2022-11-01 TO 2022-11-30]   a range; date:>2022-11-01 also works
       sanction*                  wildcards: * and ?
 
+    \b
+    Examples:
+      searchnews query "ICBM sanctions" --since 2022-11 --source AFP
+      searchnews query sanctions --sort newest --fields headline,date,source
+      searchnews query "oil prices" --recency 30d --facets
+      searchnews query missile --json --offset 10 --limit 10
+
     Hits are ranked by BM25F over the whole text, with a bonus for words that
     are also in the headline or a caption; articles with all the plain words
-    come first (see "Ranking" in the README).
+    come first (see "Ranking" in the README). Copies of a syndicated story are
+    shown once, with "+N copies" (--no-collapse lists them all).
     """
     with friendly_errors():
         with NewsIndex.open(index_path) as ix:
-            results = ix.search(query, limit=limit, offset=offset)
+            results = ix.search(query, limit=limit, offset=offset, since=since, until=until, sources=sources,
+                                languages=languages, sort=sort, recency=recency, collapse=collapse, facets=facets)
     if as_json:
-        click.echo(json.dumps(results_json(results), ensure_ascii=False))
+        click.echo(json.dumps(results_json(results, fields), ensure_ascii=False))
     else:
-        _print_results(results, color)
+        _print_results(results, color, fields)
+
+
+@cli.command("similar")
+@click.argument("article_id")
+@index_option
+@limit_option
+@offset_option
+@filter_options
+@sort_option
+@collapse_option
+@fields_option
+@json_option
+@color_option
+def similar_command(article_id: str, index_path: str, limit: int, offset: int, since: str | None,
+                    until: str | None, sources: tuple[str, ...], languages: tuple[str, ...], sort: str,
+                    collapse: bool, fields: tuple[str, ...], as_json: bool, color: bool | None) -> None:
+    """List articles on the same story as ARTICLE_ID (the id that query prints).
+
+    The article's most distinctive words are searched for; the article and
+    its syndicated copies are left out (searchnews show ARTICLE_ID lists
+    the copies).
+
+    \b
+    Example:
+      searchnews similar 3f9a0c2b6e1d4a57 --since 2022-11 --limit 5
+    """
+    with friendly_errors():
+        with NewsIndex.open(index_path) as ix:
+            results = ix.similar(article_id, limit=limit, offset=offset, since=since, until=until,
+                                 sources=sources, languages=languages, sort=sort, collapse=collapse)
+    if as_json:
+        click.echo(json.dumps(results_json(results, fields), ensure_ascii=False))
+    else:
+        _print_results(results, color, fields)
+
+
+@cli.command("timeline")
+@click.argument("query")
+@index_option
+@click.option("--by", type=click.Choice(["auto", "day", "week", "month"]), default="auto", show_default=True,
+              help="Bucket size; auto picks days, weeks or months from the span of the dates.")
+@filter_options
+@click.option("--plot", "plot_path", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Also draw the chart as an image (.png, .svg, .pdf); needs matplotlib "
+                   "(pip install 'searchnews[plot]').")
+@click.option("--width", default=50, show_default=True, type=click.IntRange(10, 200),
+              help="Width of the longest bar, in characters.")
+@json_option
+@color_option
+def timeline_command(query: str, index_path: str, by: str, since: str | None, until: str | None,
+                     sources: tuple[str, ...], languages: tuple[str, ...], plot_path: str | None, width: int,
+                     as_json: bool, color: bool | None) -> None:
+    """Chart how many articles match QUERY per day, week or month.
+
+    The articles counted are those with all the words of QUERY (those with
+    some, when none has them all), copies included; the same query syntax
+    and filters as query apply.
+
+    \b
+    Examples:
+      searchnews timeline "ICBM sanctions"
+      searchnews timeline opec --by week --since 2022-10 --until 2022-12
+      searchnews timeline "world cup" --json
+      searchnews timeline missile --plot missile.png
+    """
+    with friendly_errors():
+        with NewsIndex.open(index_path) as ix:
+            timeline = ix.timeline(query, by, since=since, until=until, sources=sources, languages=languages)
+        if plot_path:
+            from .timeline import plot
+
+            plot(timeline, plot_path)
+    if as_json:
+        click.echo(json.dumps(timeline.to_dict(), ensure_ascii=False))
+    else:
+        from .timeline import render_chart
+
+        use_color = sys.stdout.isatty() if color is None else color
+        click.echo(f"Articles matching {timeline.query!r} per {timeline.by}:")
+        click.echo(render_chart(timeline, width=width, color=use_color), color=use_color)
+    if plot_path:
+        click.echo(f"Chart written to {plot_path}", err=True)
 
 
 # ---------------------------------------------------------------------------
 # show, clean, stats
 
 
-def _print_article(article: Article) -> None:
+def _print_article(article: Article, copies: tuple[Copy, ...] = ()) -> None:
     echo = click.echo
     echo(click.style(article.headline, bold=True))
     for label, value in (("Source", article.source), ("Authors", ", ".join(article.authors)),
@@ -298,6 +523,12 @@ def _print_article(article: Article) -> None:
         echo(paragraph + "\n")
     for caption in article.captions:
         echo(f"[Photo] {caption}")
+    if copies:
+        echo("")
+        echo(click.style(f"Copies of this story ({len(copies)}):", bold=True))
+        for c in copies:
+            when = c.date.date().isoformat() if c.date else "no date"
+            echo(f"  {c.source or 'unknown source'} · {when} · {c.headline}  [{c.id}]")
 
 
 @cli.command("show")
@@ -305,14 +536,19 @@ def _print_article(article: Article) -> None:
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
 def show_command(article_id: str, index_path: str, as_json: bool) -> None:
-    """Print one cleaned article from the index, by the id that query prints."""
+    """Print one cleaned article from the index, by the id that query prints, with its copies.
+
+    Copies are the other publications of the same syndicated story (near-identical
+    bodies under different headlines and boilerplate), found when indexing.
+    """
     with friendly_errors():
         with NewsIndex.open(index_path) as ix:
             article = ix.get(article_id)
+            copies = ix.copies(article_id)
     if as_json:
-        click.echo(json.dumps(article.to_dict(), ensure_ascii=False))
+        click.echo(json.dumps({**article.to_dict(), "copies": [c.to_dict() for c in copies]}, ensure_ascii=False))
     else:
-        _print_article(article)
+        _print_article(article, copies)
 
 
 def _clean_json(article: Article, path: str) -> dict:

@@ -11,6 +11,12 @@ Terms:
         A short extract of a field with the character ranges that matched the
         query (``spans``); rendering to terminal colours, plain text or HTML is
         done by :mod:`searchnews.highlighting`.
+    copy
+        Another publication of the same story: a syndicated wire article whose
+        body is a near-duplicate of the hit's (see :mod:`searchnews.duplicates`).
+        Results show one hit per story, with its copies.
+    facet
+        Counts of the matching articles by one property: source, month, language.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from typing import Any
 
 __all__ = [
     "Article",
+    "Copy",
+    "Facets",
     "FileProblem",
     "Hit",
     "IndexReport",
@@ -78,11 +86,29 @@ class Snippet:
 
 
 @dataclass(frozen=True)
+class Copy:
+    """Another publication of a hit's story (see the module terms): enough to list it."""
+
+    id: str
+    headline: str
+    source: str | None = None
+    date: dt.datetime | None = None
+    path: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (ISO 8601 for the date)."""
+        return {"id": self.id, "headline": self.headline, "source": self.source,
+                "date": self.date.isoformat() if self.date else None, "path": self.path}
+
+
+@dataclass(frozen=True)
 class Hit:
     """One search result.
 
     ``highlights`` maps ``headline``, ``body`` and ``captions`` to a tuple of
-    :class:`Snippet` (empty when nothing matched in that field).
+    :class:`Snippet` (empty when nothing matched in that field). ``copies``
+    lists the other publications of the same story, folded into this hit
+    (empty when results are not collapsed, or the story has one article).
     """
 
     id: str
@@ -95,6 +121,30 @@ class Hit:
     path: str | None
     language: str | None = None
     highlights: dict[str, tuple[Snippet, ...]] = field(default_factory=dict)
+    copies: tuple[Copy, ...] = ()
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Counts of matching articles (copies included) by source, month (``2022-11``) and language.
+
+    Each is a tuple of ``(value, count)``, most frequent first (months in
+    date order); articles without a source, date or language count under
+    ``None``. ``articles`` is the number of articles counted.
+    """
+
+    articles: int
+    sources: tuple[tuple[str | None, int], ...] = ()
+    months: tuple[tuple[str | None, int], ...] = ()
+    languages: tuple[tuple[str | None, int], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: lists of ``{"value": ..., "count": ...}``."""
+        def pairs(items):
+            return [{"value": value, "count": count} for value, count in items]
+
+        return {"articles": self.articles, "sources": pairs(self.sources), "months": pairs(self.months),
+                "languages": pairs(self.languages)}
 
 
 @dataclass(frozen=True)
@@ -106,7 +156,11 @@ class SearchResults:
     ``all_words_total`` says how many articles contain all the words of a
     plain-words query (they rank before those that contain only some).
     ``partial`` is true when the search hit its time limit: the hits are the
-    best found by then and ``total`` is an estimate.
+    best found by then and ``total`` is an estimate. ``collapsed`` counts the
+    matching articles folded into another hit as its copies, so pages hold
+    ``total - collapsed`` hits in all. ``facets`` is set when asked for;
+    ``suggestion`` is a corrected query when the query found little and the
+    index has close words that are far more common.
     """
 
     query: str
@@ -116,6 +170,15 @@ class SearchResults:
     offset: int = 0
     all_words_total: int | None = None
     partial: bool = False
+    collapsed: int = 0
+    sort: str = "relevance"
+    facets: Facets | None = None
+    suggestion: str | None = None
+
+    @property
+    def more(self) -> bool:
+        """True when hits remain after this page."""
+        return self.offset + len(self.hits) < self.total - self.collapsed
 
     def __len__(self) -> int:
         return len(self.hits)

@@ -16,6 +16,10 @@ Terms:
     name field
         A field of names split into words and folded but not stemmed:
         ``source``, ``authors``, ``place``; ``source:reuters`` matches "Reuters".
+    column
+        A per-article value kept for sorting and counting without reading the
+        stored fields: ``date`` (sort by date, timelines), ``source`` and
+        ``language`` (facets).
     exact field
         A field matched as a whole value: ``id``, ``path``, ``url``, ``language``.
     field weight
@@ -78,9 +82,10 @@ PUBLISHED = "published"
 URL = "url"
 LANGUAGE = "language"
 PLACE = "place"
-#: Never filled: its presence marks an index built with per-language analysis, so
-#: :func:`searchnews.indexing.open_index` can tell an index from an older version.
-ANALYSIS_VERSION = "analysis_v2"
+#: Never filled: its presence marks an index built with per-language analysis and the
+#: source and language columns (facets), so :func:`searchnews.indexing.open_index` can
+#: tell an index from an older version.
+ANALYSIS_VERSION = "columns_v3"
 
 #: The field plain words are looked for in: headline, captions and body together.
 SEARCH_FIELD = TEXT
@@ -173,13 +178,13 @@ def make_schema() -> fields.Schema:
             CAPTIONS: NewsText(stored=True),
             TEXT: NewsText(stored=False),
             BODY: fields.STORED(),
-            SOURCE: fields.TEXT(analyzer=names, stored=True, phrase=True),
+            SOURCE: fields.TEXT(analyzer=names, stored=True, phrase=True, sortable=True),
             AUTHORS: fields.TEXT(analyzer=names, stored=True, phrase=True),
             PLACE: fields.TEXT(analyzer=names, stored=True, phrase=True),
             DATE: fields.DATETIME(sortable=True),
             PUBLISHED: fields.STORED(),
             URL: fields.ID(stored=True),
-            LANGUAGE: fields.ID(stored=True),
+            LANGUAGE: fields.ID(stored=True, sortable=True),
             ANALYSIS_VERSION: fields.STORED(),
         }
     )
@@ -201,7 +206,7 @@ class NewsBM25F(scoring.BM25F):
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
-def make_scoring() -> scoring.WeightingModel:
-    """BM25F (:class:`NewsBM25F`) with the ``K1`` of :data:`BM25_K1` and the per-field ``B`` of :data:`BM25_B`."""
+def make_scoring(model: type[NewsBM25F] = NewsBM25F) -> scoring.WeightingModel:
+    """BM25F (:class:`NewsBM25F`, or a subclass) with the ``K1`` of :data:`BM25_K1` and the ``B`` of :data:`BM25_B`."""
     per_field = {f"{name}_B": b for name, b in BM25_B.items()}
-    return NewsBM25F(B=BM25_B[TEXT], K1=BM25_K1, **per_field)
+    return model(B=BM25_B[TEXT], K1=BM25_K1, **per_field)

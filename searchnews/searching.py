@@ -24,24 +24,42 @@ Terms:
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import itertools
 import re
 import time
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from functools import cached_property
 
-from whoosh import collectors, qparser, query
+from whoosh import classify, collectors, qparser, query, sorting
 from whoosh.query import Query
 from whoosh.searching import Searcher, TimeLimit
-from whoosh.util.times import TimeError
+from whoosh.util.times import TimeError, datetime_to_long, long_to_datetime
 
 from . import schema as S
-from .analysis import DEFAULT_LANGUAGE, analysis_language, is_stop, term_of
-from .errors import QuerySyntaxError
+from .analysis import DEFAULT_LANGUAGE, analysis_language, is_stop, mark_language, term_of
+from .errors import ArticleNotFound, FilterError, QuerySyntaxError
+from .filters import Filters
 from .highlighting import SNIPPET_CHARS, find_matches, query_terms, snippets
-from .models import Hit, SearchResults
+from .models import Copy, Facets, Hit, SearchResults
 from .querysyntax import check_query
 
-__all__ = ["MAX_LIMIT", "make_parser", "parse_query", "run_search", "top_results"]
+__all__ = [
+    "MAX_LIMIT",
+    "SORTS",
+    "SearchContext",
+    "SearchOptions",
+    "count_facets",
+    "make_parser",
+    "matching_dates",
+    "parse_query",
+    "run_search",
+    "similar_articles",
+    "top_results",
+]
 
 #: The most hits one page may hold.
 MAX_LIMIT = 1000
@@ -164,19 +182,19 @@ def parse_query(text: str, schema) -> tuple[Query, Query]:
 SNIPPETS = {S.HEADLINE: (1, None), S.BODY: (2, SNIPPET_CHARS), S.CAPTIONS: (1, SNIPPET_CHARS)}
 
 
-def _hit(whoosh_hit, terms: dict[str, frozenset[str]] | None) -> Hit:
-    stored = whoosh_hit.fields()
+def _hit(stored: dict, score: float, terms: dict[str, frozenset[str]] | None,
+         copies: tuple[Copy, ...] = ()) -> Hit:
     authors = stored.get(S.AUTHORS) or ""
     highlights = {}
     if terms is not None:
         language = analysis_language(stored.get(S.LANGUAGE))
-        for field, (top, width) in SNIPPETS.items():
-            text = stored.get(field) or ""
-            matches = find_matches(text, terms.get(field, frozenset()), language)
-            highlights[field] = snippets(text, matches, top, width)
+        for name, (top, width) in SNIPPETS.items():
+            text = stored.get(name) or ""
+            matches = find_matches(text, terms.get(name, frozenset()), language)
+            highlights[name] = snippets(text, matches, top, width)
     return Hit(
         id=stored[S.ID],
-        score=float(whoosh_hit.score or 0.0),
+        score=float(score or 0.0),
         headline=stored.get(S.HEADLINE, ""),
         source=stored.get(S.SOURCE) or None,
         authors=tuple(a for a in authors.split(S.AUTHOR_SEPARATOR) if a),
@@ -185,6 +203,7 @@ def _hit(whoosh_hit, terms: dict[str, frozenset[str]] | None) -> Hit:
         path=stored.get(S.PATH) or None,
         language=stored.get(S.LANGUAGE) or None,
         highlights=highlights,
+        copies=copies,
     )
 
 
@@ -283,7 +302,7 @@ def _check_expansions(q: Query, reader, text: str) -> None:
 
 
 def top_results(searcher: Searcher, q: Query, limit: int, mask: Query | None = None,
-                deadline: float | None = None):
+                deadline: float | None = None, sortedby=None):
     """``searcher.search(q, limit=limit, mask=mask)`` without Whoosh's matcher replacement.
 
     Every few matches Whoosh's top-N collector rewrites the matcher, dropping
@@ -294,9 +313,10 @@ def top_results(searcher: Searcher, q: Query, limit: int, mask: Query | None = N
 
     With a ``deadline`` (a :func:`time.perf_counter` value) the search stops
     there and the results hold the best hits found so far, with the
-    attribute ``partial`` set to true (it is false otherwise).
+    attribute ``partial`` set to true (it is false otherwise). ``sortedby``
+    (a Whoosh facet) orders the hits by it instead of by score.
     """
-    collector = searcher.collector(limit=limit)
+    collector = searcher.collector(limit=limit, sortedby=sortedby)
     collector.replace = 0
     partial = False
     if deadline is not None:
@@ -331,55 +351,487 @@ def _count_docs(q: Query, searcher: Searcher, deadline: float) -> tuple[int, boo
     return count, False
 
 
-def _page(results, start: int, count: int) -> Iterator:
-    for index in range(start, min(start + count, results.scored_length())):
-        yield results[index]
+# ---------------------------------------------------------------------------
+# options and the per-searcher context
+
+#: The orders results can be listed in: by relevance (BM25F, see the module terms), or by
+#: publication date. Articles without a date come last in both date orders.
+SORTS = ("relevance", "newest", "oldest")
+#: With a recency half-life, an article published at the newest date of the index scores
+#: ``1 + RECENCY_WEIGHT`` times its relevance; one a half-life older ``1 + RECENCY_WEIGHT / 2``.
+RECENCY_WEIGHT = 1.0
+#: A query whose all-words results are fewer than this gets a "did you mean" check.
+SUGGEST_BELOW = 3
+#: Key terms of an article that "similar" searches for.
+SIMILAR_TERMS = 25
+#: The expansion model that picks them (see whoosh.classify).
+SIMILAR_MODEL = classify.Bo1Model
 
 
-def run_search(searcher: Searcher, text: str, *, limit: int = 10, offset: int = 0,
-               highlight: bool = True) -> SearchResults:
-    """Run the query ``text`` with ``searcher`` and return one page of results (see the module terms)."""
-    if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
-        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
-    if not isinstance(offset, int) or offset < 0:
-        raise ValueError("offset must be 0 or more")
+@dataclass(frozen=True)
+class SearchOptions:
+    """How to run a search, in one value (the CLI's options map onto it).
+
+    ``limit`` hits from rank ``offset``; ``filters`` restrict the articles
+    (:class:`searchnews.filters.Filters`); ``sort`` is one of :data:`SORTS`;
+    ``recency`` (a half-life) favours recent articles in relevance ranking;
+    ``collapse`` folds the copies of a story into one hit; ``facets`` counts
+    the matching articles by source, month and language; ``suggest`` looks
+    for a corrected query when the query finds little.
+    """
+
+    limit: int = 10
+    offset: int = 0
+    highlight: bool = True
+    filters: Filters = dataclass_field(default_factory=Filters)
+    sort: str = "relevance"
+    recency: dt.timedelta | None = None
+    collapse: bool = True
+    facets: bool = False
+    suggest: bool = True
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.limit, int) or not 1 <= self.limit <= MAX_LIMIT:
+            raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
+        if not isinstance(self.offset, int) or self.offset < 0:
+            raise ValueError("offset must be 0 or more")
+        if self.sort not in SORTS:
+            raise FilterError(f"--sort: {self.sort!r} is not an order; use one of {', '.join(SORTS)}")
+        if self.recency is not None and self.sort != "relevance":
+            raise FilterError("--recency favours recent articles in relevance ranking; it cannot be combined "
+                              f"with --sort {self.sort}")
+
+
+class SearchContext:
+    """What searches need to know about one searcher's view of the index, worked out once, when first needed.
+
+    ``path`` is the index folder, for its story table (:mod:`searchnews.duplicates`);
+    without it no copies are known and nothing is collapsed.
+    """
+
+    def __init__(self, searcher: Searcher, path: str | None = None) -> None:
+        self.searcher = searcher
+        self.path = path
+
+    @cached_property
+    def languages(self) -> tuple[str, ...]:
+        return index_languages(self.searcher)
+
+    # -- dates
+    @cached_property
+    def _dates(self):
+        return self.searcher.reader().column_reader(S.DATE, translate=False)
+
+    @cached_property
+    def _no_date(self) -> int:
+        return self.searcher.schema[S.DATE].default
+
+    def date_value(self, docnum: int) -> int | None:
+        """The publication time of a document as the index stores it (a sortable integer), or ``None``."""
+        raw = self._dates[docnum]
+        return None if raw == self._no_date else raw
+
+    def date_of(self, docnum: int) -> dt.datetime | None:
+        raw = self.date_value(docnum)
+        return None if raw is None else long_to_datetime(raw)
+
+    @cached_property
+    def newest(self) -> int | None:
+        """The newest publication time in the index (not after now), as stored; ``None`` if no dates."""
+        now = datetime_to_long(dt.datetime.now())
+        values = [v for v in (self.date_value(d) for d in self.searcher.reader().all_doc_ids())
+                  if v is not None and v <= now]
+        return max(values) if values else None
+
+    # -- stories
+    @cached_property
+    def stories(self) -> dict[str, str]:
+        """Article id to story key, for the articles that have copies."""
+        if not self.path:
+            return {}
+        from .duplicates import StoryTable
+
+        with StoryTable.open(self.path, readonly=True) as table:
+            return table.story_map()
+
+    @cached_property
+    def members(self) -> dict[str, tuple[str, ...]]:
+        """Story key to the ids of its articles."""
+        groups: dict[str, list[str]] = {}
+        for article_id, key in self.stories.items():
+            groups.setdefault(key, []).append(article_id)
+        return {key: tuple(sorted(ids)) for key, ids in groups.items()}
+
+    @cached_property
+    def story_docs(self) -> dict[int, str]:
+        """Document number to story key, for the live articles that have copies."""
+        found = {}
+        for article_id, key in self.stories.items():
+            docnum = self.searcher.document_number(**{S.ID: article_id})
+            if docnum is not None:
+                found[docnum] = key
+        return found
+
+    def copies(self, article_id: str) -> tuple[Copy, ...]:
+        """The other articles of the story of ``article_id`` (empty when it has none)."""
+        key = self.stories.get(article_id)
+        found = []
+        for other in self.members.get(key, ()) if key else ():
+            if other == article_id:
+                continue
+            docnum = self.searcher.document_number(**{S.ID: other})
+            if docnum is None:
+                continue
+            stored = self.searcher.stored_fields(docnum)
+            found.append(Copy(id=other, headline=stored.get(S.HEADLINE, ""), source=stored.get(S.SOURCE) or None,
+                              date=S.stored_date(stored.get(S.PUBLISHED)), path=stored.get(S.PATH) or None))
+        return tuple(sorted(found, key=lambda c: (c.date is None, c.date or dt.datetime.min, c.id)))
+
+    # -- scoring
+    def recency_searcher(self, half_life: dt.timedelta) -> Searcher:
+        """A searcher over the same reader whose BM25F scores favour recent articles (:data:`RECENCY_WEIGHT`)."""
+        newest = self.newest
+        if newest is None:
+            return self.searcher
+        ticks = datetime_to_long(dt.datetime(2000, 1, 1) + half_life) - datetime_to_long(dt.datetime(2000, 1, 1))
+        model = S.make_scoring(RecencyBM25F)
+        model.recency = (self, newest, ticks)
+        return Searcher(self.searcher.reader(), weighting=model, closereader=False)
+
+
+class RecencyBM25F(S.NewsBM25F):
+    """BM25F whose score is multiplied by ``1 + RECENCY_WEIGHT * 0.5 ** (age / half-life)``.
+
+    The age of an article is counted back from the newest date of the index
+    (or now, if that is earlier), so an archive of 1987 favours its own
+    latest stories; articles without a date keep their score.
+    """
+
+    use_final = True
+    recency: tuple[SearchContext, int, int]
+
+    def final(self, searcher, docnum, score):
+        context, newest, half_life = self.recency
+        value = context.date_value(docnum)
+        if value is None:
+            return score
+        age = max(0, newest - value)
+        return score * (1 + RECENCY_WEIGHT * 0.5 ** (age / half_life))
+
+
+def _date_facet(context: SearchContext, newest: bool) -> sorting.FunctionFacet:
+    """Sort keys by publication date, newest or oldest first; articles without a date last."""
+    sign = -1 if newest else 1
+
+    def key(searcher, docnum):
+        value = context.date_value(docnum)
+        return (1, 0) if value is None else (0, sign * value)
+
+    return sorting.FunctionFacet(key)
+
+
+def _non_scoring(q: Query) -> Query:
+    """``q`` adding (next to) nothing to scores: a filter."""
+    def visit(node: Query) -> Query:
+        if node.is_leaf() or isinstance(node, query.ConstantScoreQuery):
+            node = copy.copy(node)
+            node.boost = 1e-9  # not 0: Whoosh's block-quality skipping divides by it
+            return node
+        return node
+
+    return q.accept(visit)
+
+
+# ---------------------------------------------------------------------------
+# collapsing copies
+
+
+def _collapsed(fetch, wanted: int, context: SearchContext | None, seen: set[str]):
+    """The first ``wanted`` hits of ``fetch(k)`` with at most one article per story.
+
+    ``fetch(k)`` returns Whoosh results of the top ``k``; ``seen`` holds the
+    story keys already shown (by an earlier tier) and is updated. Fetches more
+    while copies crowd the page. Returns ``(kept, results)``: ``kept`` a list
+    of ``(docnum, score)``.
+    """
+    story_docs = context.story_docs if context is not None else {}
+    k = wanted + min(len(story_docs), wanted)
+    while True:
+        results = fetch(k)
+        kept: list[tuple[int, float]] = []
+        keys = set(seen)
+        for index in range(results.scored_length()):
+            docnum = results.docnum(index)
+            key = story_docs.get(docnum)
+            if key is not None:
+                if key in keys:
+                    continue
+                keys.add(key)
+            kept.append((docnum, results.score(index) or 0.0))
+        if len(kept) >= wanted or results.scored_length() < k or results.partial or k >= MAX_LIMIT * 4:
+            seen |= keys
+            return kept[:wanted], results
+        k *= 2
+
+
+def _folded(q: Query, searcher: Searcher, context: SearchContext | None) -> int:
+    """How many articles matching ``q`` are copies of another matching article (folded into its hit)."""
+    if context is None or not context.story_docs:
+        return 0
+    matching = _matching_among(q, searcher, sorted(context.story_docs))
+    keys = {context.story_docs[d] for d in matching}
+    return len(matching) - len(keys)
+
+
+def _matching_among(q: Query, searcher: Searcher, docnums: list[int]) -> list[int]:
+    """The documents among ``docnums`` (sorted) that match ``q``, skipping to each instead of visiting all."""
+    found = []
+    for sub, offset in searcher.leaf_searchers():
+        size = sub.reader().doc_count_all()
+        local = [d - offset for d in docnums if offset <= d < offset + size]
+        if not local:
+            continue
+        matcher = q.matcher(sub, sub.boolean_context())
+        for docnum in local:
+            if not matcher.is_active():
+                break
+            if matcher.id() < docnum:
+                matcher.skip_to(docnum)
+                if not matcher.is_active():
+                    break
+            if matcher.id() == docnum:
+                found.append(docnum + offset)
+    return found
+
+
+# ---------------------------------------------------------------------------
+# facets
+
+
+def _month(context: SearchContext, docnum: int) -> str | None:
+    date = context.date_of(docnum)
+    return f"{date.year:04d}-{date.month:02d}" if date else None
+
+
+def count_facets(q: Query, searcher: Searcher, context: SearchContext, deadline: float) -> tuple[Facets, bool]:
+    """Counts of the articles matching ``q`` by source, month and language; true when cut short by the deadline."""
+    reader = searcher.reader()
+    source_column = reader.column_reader(S.SOURCE)
+    language_column = reader.column_reader(S.LANGUAGE)
+    sources: Counter[str | None] = Counter()
+    months: Counter[str | None] = Counter()
+    languages: Counter[str | None] = Counter()
+    count = 0
+    partial = False
+    for count, docnum in enumerate(searcher.docs_for_query(q), 1):
+        sources[_column_text(source_column[docnum])] += 1
+        months[_month(context, docnum)] += 1
+        languages[_column_text(language_column[docnum])] += 1
+        if count % 4096 == 0 and time.perf_counter() > deadline:
+            partial = True
+            break
+    ordered_months = sorted(months.items(), key=lambda item: (item[0] is None, item[0] or ""))
+    return Facets(articles=count, sources=tuple(sources.most_common()), months=tuple(ordered_months),
+                  languages=tuple(languages.most_common())), partial
+
+
+def _column_text(value) -> str | None:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    return value or None
+
+
+# ---------------------------------------------------------------------------
+# searching
+
+
+def _page(kept: list[tuple[int, float]], searcher: Searcher, terms, context: SearchContext | None,
+          collapse: bool) -> list[Hit]:
+    hits = []
+    for docnum, score in kept:
+        stored = searcher.stored_fields(docnum)
+        copies = context.copies(stored[S.ID]) if collapse and context is not None and \
+            docnum in context.story_docs else ()
+        hits.append(_hit(stored, score, terms, copies))
+    return hits
+
+
+def run_search(searcher: Searcher, text: str, options: SearchOptions | None = None, *,
+               context: SearchContext | None = None, **kwargs) -> SearchResults:
+    """Run the query ``text`` with ``searcher`` and return one page of results (see the module terms).
+
+    ``options`` (or the same as keyword arguments: ``limit=5``) say which page,
+    filters, order and extras; ``context`` is reused between searches of the
+    same searcher (see :class:`SearchContext`).
+
+    Stages:
+        1. parse the query into the all-words and the any-word query, add the filters;
+        2. rank: by relevance, the articles with all the words and then those
+           with some; or by date, the articles with all the words (those with
+           some when none has them all); folding copies into one hit per story;
+        3. count the matches, the copies folded, and the facets if asked;
+        4. suggest a corrected query if the query found little.
+    """
+    options = options or SearchOptions(**kwargs)
+    context = context or SearchContext(searcher)
     started = time.perf_counter()
-    strict, loose_parsed = parse_query(text, searcher.schema)
-    _check_expansions(strict, searcher.reader(), text)
-    loose = loose_parsed
-    languages = index_languages(searcher)
-    tiered = loose != strict
-    scored_strict = expand_languages(with_field_boosts(strict), languages)
-    strict = expand_languages(strict, languages)
-    loose = expand_languages(loose, languages, stop_filters=False)
-    wanted = offset + limit
-    hits: list[Hit] = []
     deadline = started + TIME_LIMIT
-    strict_results = top_results(searcher, scored_strict, wanted, deadline=deadline)
-    strict_total, partial = _count(strict_results, scored_strict, searcher, deadline)
-    terms = _highlight_terms(strict, searcher) if highlight else None
-    hits.extend(_hit(h, terms) for h in _page(strict_results, offset, limit))
-    total = strict_total
-    if tiered:
-        need = wanted - strict_total
-        if need > 0:
-            # No terms=True here: Whoosh's TermsCollector counts masked documents in len().
-            loose_query = expand_languages(with_field_boosts(loose_parsed), languages, stop_filters=False)
-            loose_results = top_results(searcher, loose_query, need, mask=strict, deadline=deadline)
+    # 1. parse
+    strict_parsed, loose_parsed = parse_query(text, searcher.schema)
+    _check_expansions(strict_parsed, searcher.reader(), text)
+    tiered = loose_parsed != strict_parsed
+    if options.filters:
+        constraint = _non_scoring(options.filters.query(searcher.schema))
+        strict_parsed = query.And([strict_parsed, constraint])
+        loose_parsed = query.And([loose_parsed, constraint]) if tiered else strict_parsed
+    languages = context.languages
+    strict = expand_languages(strict_parsed, languages)
+    loose = expand_languages(loose_parsed, languages, stop_filters=False)
+    scorer = context.recency_searcher(options.recency) if options.recency else searcher
+    collapse = options.collapse
+    story_context = context if collapse else None
+    wanted = options.offset + options.limit
+    terms = _highlight_terms(strict, searcher) if options.highlight else None
+    seen: set[str] = set()
+    # 2. rank
+    if options.sort == "relevance":
+        scored_strict = expand_languages(with_field_boosts(strict_parsed), languages)
+        kept, strict_results = _collapsed(lambda k: top_results(scorer, scored_strict, k, deadline=deadline),
+                                          wanted, story_context, seen)
+        strict_total, partial = _count(strict_results, scored_strict, searcher, deadline)
+        listed = strict
+        if tiered and len(kept) < wanted:
+            loose_scored = expand_languages(with_field_boosts(loose_parsed), languages, stop_filters=False)
+            more, loose_results = _collapsed(
+                lambda k: top_results(scorer, loose_scored, k, mask=strict, deadline=deadline),
+                wanted - len(kept), story_context, seen)
+            kept += more
             partial = partial or loose_results.partial
-            first = max(0, offset - strict_total)
-            hits.extend(_hit(h, terms) for h in _page(loose_results, first, limit - len(hits)))
+    else:
+        facet = _date_facet(context, newest=options.sort == "newest")
+        strict_total, partial = _count_docs(strict, searcher, deadline)
+        listed = strict if strict_total or not tiered else loose
+        kept, results = _collapsed(lambda k: top_results(searcher, listed, k, deadline=deadline, sortedby=facet),
+                                   wanted, story_context, seen)
+        kept = [(docnum, 0.0) for docnum, _ in kept]
+        partial = partial or results.partial
+    hits = _page(kept[options.offset:wanted], searcher, terms, story_context, collapse)
+    # 3. count
+    total = strict_total
+    counted = strict
+    if tiered and (options.sort == "relevance" or listed is loose):
         # Every article with all the words has some: count the any-word matches (no scoring).
-        # (Not len() of the masked results: behind the time limit's collector, Whoosh counts
-        # the masked documents too.)
         total, loose_partial = _count_docs(loose, searcher, deadline)
         partial = partial or loose_partial
+        counted = loose
+    folded = 0 if partial else _folded(counted, searcher, story_context)
+    facets = None
+    if options.facets:
+        facets, facets_partial = count_facets(strict if strict_total or not tiered else loose, searcher, context,
+                                              deadline)
+        partial = partial or facets_partial
+    # 4. suggest
+    suggestion = None
+    if options.suggest and strict_total < SUGGEST_BELOW:
+        from .suggest import suggest
+
+        found = suggest(searcher, text)
+        suggestion = found.text if found else None
     return SearchResults(
         query=text,
         total=total,
         hits=tuple(hits),
         took=time.perf_counter() - started,
-        offset=offset,
+        offset=options.offset,
         all_words_total=strict_total if tiered else None,
         partial=partial,
+        collapsed=folded,
+        sort=options.sort,
+        facets=facets,
+        suggestion=suggestion,
     )
+
+
+def matching_dates(searcher: Searcher, text: str, filters: Filters | None = None,
+                   context: SearchContext | None = None) -> tuple[list[dt.datetime | None], bool]:
+    """The publication dates of the articles a query is about, for a timeline.
+
+    Those are the articles with all the words of a plain-words query (those
+    with some, when none has them all), within ``filters``. Returns the dates
+    (``None`` for an article without one) and whether the time limit cut the
+    list short.
+    """
+    context = context or SearchContext(searcher)
+    deadline = time.perf_counter() + TIME_LIMIT * 4
+    strict_parsed, loose_parsed = parse_query(text, searcher.schema)
+    _check_expansions(strict_parsed, searcher.reader(), text)
+    if filters:
+        constraint = _non_scoring(filters.query(searcher.schema))
+        strict_parsed = query.And([strict_parsed, constraint])
+        loose_parsed = query.And([loose_parsed, constraint])
+    q = expand_languages(strict_parsed, context.languages)
+    docnums = list(searcher.docs_for_query(q))
+    if not docnums and loose_parsed != strict_parsed:
+        docnums = list(searcher.docs_for_query(expand_languages(loose_parsed, context.languages,
+                                                                stop_filters=False)))
+    dates = []
+    for count, docnum in enumerate(docnums, 1):
+        dates.append(context.date_of(docnum))
+        if count % 4096 == 0 and time.perf_counter() > deadline:
+            return dates, True
+    return dates, False
+
+
+def _is_word_term(term: str) -> bool:
+    """True for an index term made of letters (after any language marker), at least three."""
+    word = term.rsplit("\x1d", 1)[-1]
+    return len(word) >= 3 and word.isalpha()
+
+
+def similar_articles(searcher: Searcher, article_id: str, options: SearchOptions | None = None, *,
+                     context: SearchContext | None = None) -> SearchResults:
+    """Articles on the same story as ``article_id``: its key terms, searched for (more like this).
+
+    The key terms are the words that best tell the article apart from the
+    rest of the index (Whoosh's Bo1 expansion model over the all-text
+    field). The article and its copies are left out; ``options`` apply
+    (filters, collapsing, the page; ``sort`` too).
+    """
+    options = options or SearchOptions()
+    context = context or SearchContext(searcher)
+    started = time.perf_counter()
+    docnum = searcher.document_number(**{S.ID: article_id})
+    if docnum is None:
+        raise ArticleNotFound(f"no article with id {article_id!r}")
+    stored = searcher.stored_fields(docnum)
+    language = stored.get(S.LANGUAGE)
+    text = S.PARAGRAPH_SEPARATOR.join(x for x in (stored.get(S.HEADLINE), stored.get(S.CAPTIONS),
+                                                  stored.get(S.BODY)) if x)
+    # Words only: figures ("1,234", "87") are rare, so the expansion model ranks them high, but two
+    # earnings tables sharing a figure are not the same story.
+    candidates = searcher.key_terms_from_text(S.TEXT, mark_language(text, language), numterms=SIMILAR_TERMS * 3, model=SIMILAR_MODEL)
+    key_terms = [(term, weight) for term, weight in candidates if _is_word_term(term)][:SIMILAR_TERMS]
+    label = f"similar to {article_id}"
+    if not key_terms:
+        return SearchResults(query=label, total=0, hits=(), took=time.perf_counter() - started,
+                             offset=options.offset, sort=options.sort)
+    q: Query = query.Or([query.Term(S.TEXT, term, boost=weight) for term, weight in key_terms])
+    if options.filters:
+        q = query.And([q, _non_scoring(options.filters.query(searcher.schema))])
+    own = [article_id, *(c.id for c in context.copies(article_id))]
+    mask = query.Or([query.Term(S.ID, x) for x in own])
+    wanted = options.offset + options.limit
+    story_context = context if options.collapse else None
+    seen = {context.stories[article_id]} if article_id in context.stories else set()
+    facet = None if options.sort == "relevance" else _date_facet(context, newest=options.sort == "newest")
+    kept, results = _collapsed(
+        lambda k: top_results(searcher, q, k, mask=mask, deadline=started + TIME_LIMIT, sortedby=facet),
+        wanted, story_context, seen)
+    terms = dict.fromkeys(SNIPPETS, frozenset(term for term, _ in key_terms)) if options.highlight else None
+    hits = _page(kept[options.offset:wanted], searcher, terms, story_context, options.collapse)
+    others = query.AndNot(q, mask)
+    total, partial = _count_docs(others, searcher, started + TIME_LIMIT)
+    return SearchResults(query=label, total=total, hits=tuple(hits), took=time.perf_counter() - started,
+                         offset=options.offset, partial=partial or results.partial,
+                         collapsed=0 if partial else _folded(others, searcher, story_context),
+                         sort=options.sort)

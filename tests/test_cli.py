@@ -112,7 +112,8 @@ def test_query_json_shape(runner, index_dir):
     assert set(data) >= {"query", "total", "took_ms", "hits"}
     assert data["query"] == "ICBM sanctions"
     hit = data["hits"][0]
-    assert set(hit) == {"id", "score", "headline", "source", "authors", "date", "url", "path", "highlights"}
+    assert set(hit) == {"id", "score", "headline", "source", "authors", "date", "url", "path", "language",
+                        "highlights", "copies"}
     assert set(hit["highlights"]) == {"headline", "body", "captions"}
     assert "<mark>" in hit["highlights"]["body"]
 
