@@ -259,20 +259,20 @@ def _copies_line(copies: tuple[Copy, ...]) -> str:
 def _print_facets(facets: Facets, color: bool | None) -> None:
     echo = click.echo
 
-    def line(label: str, items, limit: int) -> None:
-        shown = ", ".join(f"{value or '(none)'} {count:,}" for value, count in items[:limit])
+    def line(label: str, items, limit: int, missing: str) -> None:
+        shown = ", ".join(f"{value or missing} {count:,}" for value, count in items[:limit])
         more = f", and {len(items) - limit} more" if len(items) > limit else ""
         echo(click.style(f"{label:<10}", bold=True) + shown + more, color=color)
 
     echo(f"Facets of {facets.articles:,} articles:", color=color)
-    line("Sources", facets.sources, 10)
+    line("Sources", facets.sources, 10, "(no source)")
     months = facets.months
     if len(months) > 24:  # the latest two years; the timeline command shows them all
         dated = [m for m in months if m[0]]
         months = tuple(dated[-24:]) + tuple(m for m in months if not m[0])
         echo(f"(months: the latest 24 of {len(dated)}; searchnews timeline shows them all)", color=color)
-    line("Months", months, len(months))
-    line("Languages", facets.languages, 10)
+    line("Months", months, len(months), "(no date)")
+    line("Languages", facets.languages, 10, "(unknown)")
     echo("", color=color)
 
 
@@ -290,7 +290,7 @@ def _print_results(results: SearchResults, color: bool | None, fields: tuple[str
         return
     first, last = results.offset + 1, results.offset + len(results.hits)
     notes = []
-    if results.all_words_total is not None:
+    if results.all_words_total is not None and results.all_words_total != results.total:
         notes.append(f"{results.all_words_total:,} contain all the words")
     if results.collapsed:
         notes.append(f"{results.collapsed:,} copies folded into their stories")

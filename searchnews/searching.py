@@ -302,7 +302,7 @@ def _check_expansions(q: Query, reader, text: str) -> None:
 
 
 def top_results(searcher: Searcher, q: Query, limit: int, mask: Query | None = None,
-                deadline: float | None = None, sortedby=None):
+                deadline: float | None = None, sortedby=None, allow: Allowed | None = None):
     """``searcher.search(q, limit=limit, mask=mask)`` without Whoosh's matcher replacement.
 
     Every few matches Whoosh's top-N collector rewrites the matcher, dropping
@@ -314,18 +314,22 @@ def top_results(searcher: Searcher, q: Query, limit: int, mask: Query | None = N
     With a ``deadline`` (a :func:`time.perf_counter` value) the search stops
     there and the results hold the best hits found so far, with the
     attribute ``partial`` set to true (it is false otherwise). ``sortedby``
-    (a Whoosh facet) orders the hits by it instead of by score.
+    (a Whoosh facet) orders the hits by it instead of by score; ``allow``
+    keeps only the documents within the filters.
     """
+    if allow is not None and not allow.docs:
+        q = query.NullQuery  # nothing within the filters (and Whoosh reads an empty filter as none)
     collector = searcher.collector(limit=limit, sortedby=sortedby)
     collector.replace = 0
     partial = False
     if deadline is not None:
         collector = collectors.TimeLimitCollector(collector, max(deadline - time.perf_counter(), 0.001),
                                                   use_alarm=False)
-    if mask is not None:
+    if mask is not None or allow is not None:
         # Outermost: the time limit collector feeds its child document by document, past any
         # filter inside it.
-        collector = collectors.FilterCollector(collector, restrict=mask)
+        collector = collectors.FilterCollector(collector, allow=allow.docs if allow is not None else None,
+                                               restrict=mask)
     try:
         searcher.search_with_collector(q, collector)
     except TimeLimit:
@@ -342,13 +346,42 @@ def _count(results, q: Query, searcher: Searcher, deadline: float) -> tuple[int,
     return len(results), False
 
 
-def _count_docs(q: Query, searcher: Searcher, deadline: float) -> tuple[int, bool]:
-    """Count the documents matching ``q`` without scoring; estimate once past the deadline."""
+def _count_docs(q: Query, searcher: Searcher, deadline: float, allow: Allowed | None = None) -> tuple[int, bool]:
+    """Count the documents matching ``q`` (within ``allow``) without scoring; estimate once past the deadline."""
     count = 0
-    for count, _ in enumerate(searcher.docs_for_query(q), 1):
+    for count, _ in enumerate(matching_docs(q, searcher, allow), 1):
         if count % 4096 == 0 and time.perf_counter() > deadline:
             return max(count, q.estimate_size(searcher.reader())), True
     return count, False
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """The documents within a search's filters: a set to test and the same numbers in order."""
+
+    docs: set[int]  # a set, not a frozenset: Whoosh's filters accept only that
+    ordered: tuple[int, ...]
+
+
+#: Below this ratio of allowed documents to the query's estimated matches, counting skips from one
+#: allowed document to the next instead of visiting every match.
+SKIP_RATIO = 4
+
+
+def matching_docs(q: Query, searcher: Searcher, allow: Allowed | None = None) -> Iterator[int]:
+    """The documents matching ``q``, within ``allow`` if given, in document order.
+
+    With a small allowed set (a month of a large archive) the query's
+    matchers skip from one allowed document to the next; otherwise every
+    match is visited and tested.
+    """
+    if allow is None:
+        yield from searcher.docs_for_query(q)
+    elif len(allow.docs) * SKIP_RATIO < q.estimate_size(searcher.reader()):
+        yield from _matching_among(q, searcher, allow.ordered)
+    else:
+        docs = allow.docs
+        yield from (docnum for docnum in searcher.docs_for_query(q) if docnum in docs)
 
 
 # ---------------------------------------------------------------------------
@@ -416,6 +449,27 @@ class SearchContext:
     @cached_property
     def languages(self) -> tuple[str, ...]:
         return index_languages(self.searcher)
+
+    @cached_property
+    def _allowed(self) -> dict[Filters, Allowed]:
+        return {}
+
+    def allowed(self, filters: Filters | None) -> Allowed | None:
+        """The documents within ``filters`` (``None`` when there are none), found once per searcher and filters.
+
+        Filters are applied as a set of documents rather than as clauses of
+        the query: a date range is a union of many index terms, which Whoosh
+        would otherwise read again for every matcher of every search.
+        """
+        if not filters:
+            return None
+        cache = self._allowed
+        if filters not in cache:
+            if len(cache) >= 16:
+                cache.clear()
+            docs = sorted(self.searcher.docs_for_query(filters.query(self.searcher.schema)))
+            cache[filters] = Allowed(set(docs), tuple(docs))
+        return cache[filters]
 
     # -- dates
     @cached_property
@@ -530,18 +584,6 @@ def _date_facet(context: SearchContext, newest: bool) -> sorting.FunctionFacet:
     return sorting.FunctionFacet(key)
 
 
-def _non_scoring(q: Query) -> Query:
-    """``q`` adding (next to) nothing to scores: a filter."""
-    def visit(node: Query) -> Query:
-        if node.is_leaf() or isinstance(node, query.ConstantScoreQuery):
-            node = copy.copy(node)
-            node.boost = 1e-9  # not 0: Whoosh's block-quality skipping divides by it
-            return node
-        return node
-
-    return q.accept(visit)
-
-
 # ---------------------------------------------------------------------------
 # collapsing copies
 
@@ -574,18 +616,18 @@ def _collapsed(fetch, wanted: int, context: SearchContext | None, seen: set[str]
         k *= 2
 
 
-def _folded(q: Query, searcher: Searcher, context: SearchContext | None) -> int:
+def _folded(q: Query, searcher: Searcher, context: SearchContext | None, allow: Allowed | None = None) -> int:
     """How many articles matching ``q`` are copies of another matching article (folded into its hit)."""
     if context is None or not context.story_docs:
         return 0
-    matching = _matching_among(q, searcher, sorted(context.story_docs))
+    members = sorted(d for d in context.story_docs if allow is None or d in allow.docs)
+    matching = list(_matching_among(q, searcher, members))
     keys = {context.story_docs[d] for d in matching}
     return len(matching) - len(keys)
 
 
-def _matching_among(q: Query, searcher: Searcher, docnums: list[int]) -> list[int]:
+def _matching_among(q: Query, searcher: Searcher, docnums) -> Iterator[int]:
     """The documents among ``docnums`` (sorted) that match ``q``, skipping to each instead of visiting all."""
-    found = []
     for sub, offset in searcher.leaf_searchers():
         size = sub.reader().doc_count_all()
         local = [d - offset for d in docnums if offset <= d < offset + size]
@@ -600,8 +642,7 @@ def _matching_among(q: Query, searcher: Searcher, docnums: list[int]) -> list[in
                 if not matcher.is_active():
                     break
             if matcher.id() == docnum:
-                found.append(docnum + offset)
-    return found
+                yield docnum + offset
 
 
 # ---------------------------------------------------------------------------
@@ -613,7 +654,8 @@ def _month(context: SearchContext, docnum: int) -> str | None:
     return f"{date.year:04d}-{date.month:02d}" if date else None
 
 
-def count_facets(q: Query, searcher: Searcher, context: SearchContext, deadline: float) -> tuple[Facets, bool]:
+def count_facets(q: Query, searcher: Searcher, context: SearchContext, deadline: float,
+                 allow: Allowed | None = None) -> tuple[Facets, bool]:
     """Counts of the articles matching ``q`` by source, month and language; true when cut short by the deadline."""
     reader = searcher.reader()
     source_column = reader.column_reader(S.SOURCE)
@@ -623,7 +665,7 @@ def count_facets(q: Query, searcher: Searcher, context: SearchContext, deadline:
     languages: Counter[str | None] = Counter()
     count = 0
     partial = False
-    for count, docnum in enumerate(searcher.docs_for_query(q), 1):
+    for count, docnum in enumerate(matching_docs(q, searcher, allow), 1):
         sources[_column_text(source_column[docnum])] += 1
         months[_month(context, docnum)] += 1
         languages[_column_text(language_column[docnum])] += 1
@@ -680,10 +722,7 @@ def run_search(searcher: Searcher, text: str, options: SearchOptions | None = No
     strict_parsed, loose_parsed = parse_query(text, searcher.schema)
     _check_expansions(strict_parsed, searcher.reader(), text)
     tiered = loose_parsed != strict_parsed
-    if options.filters:
-        constraint = _non_scoring(options.filters.query(searcher.schema))
-        strict_parsed = query.And([strict_parsed, constraint])
-        loose_parsed = query.And([loose_parsed, constraint]) if tiered else strict_parsed
+    allow = context.allowed(options.filters)
     languages = context.languages
     strict = expand_languages(strict_parsed, languages)
     loose = expand_languages(loose_parsed, languages, stop_filters=False)
@@ -696,23 +735,29 @@ def run_search(searcher: Searcher, text: str, options: SearchOptions | None = No
     # 2. rank
     if options.sort == "relevance":
         scored_strict = expand_languages(with_field_boosts(strict_parsed), languages)
-        kept, strict_results = _collapsed(lambda k: top_results(scorer, scored_strict, k, deadline=deadline),
-                                          wanted, story_context, seen)
-        strict_total, partial = _count(strict_results, scored_strict, searcher, deadline)
+        kept, strict_results = _collapsed(
+            lambda k: top_results(scorer, scored_strict, k, deadline=deadline, allow=allow), wanted, story_context,
+            seen)
+        if allow is None:
+            strict_total, partial = _count(strict_results, scored_strict, searcher, deadline)
+        else:
+            strict_total, partial = _count_docs(strict, searcher, deadline, allow)
+            partial = partial or strict_results.partial
         listed = strict
         if tiered and len(kept) < wanted:
             loose_scored = expand_languages(with_field_boosts(loose_parsed), languages, stop_filters=False)
             more, loose_results = _collapsed(
-                lambda k: top_results(scorer, loose_scored, k, mask=strict, deadline=deadline),
+                lambda k: top_results(scorer, loose_scored, k, mask=strict, deadline=deadline, allow=allow),
                 wanted - len(kept), story_context, seen)
             kept += more
             partial = partial or loose_results.partial
     else:
         facet = _date_facet(context, newest=options.sort == "newest")
-        strict_total, partial = _count_docs(strict, searcher, deadline)
+        strict_total, partial = _count_docs(strict, searcher, deadline, allow)
         listed = strict if strict_total or not tiered else loose
-        kept, results = _collapsed(lambda k: top_results(searcher, listed, k, deadline=deadline, sortedby=facet),
-                                   wanted, story_context, seen)
+        kept, results = _collapsed(
+            lambda k: top_results(searcher, listed, k, deadline=deadline, sortedby=facet, allow=allow), wanted,
+            story_context, seen)
         kept = [(docnum, 0.0) for docnum, _ in kept]
         partial = partial or results.partial
     hits = _page(kept[options.offset:wanted], searcher, terms, story_context, collapse)
@@ -721,14 +766,14 @@ def run_search(searcher: Searcher, text: str, options: SearchOptions | None = No
     counted = strict
     if tiered and (options.sort == "relevance" or listed is loose):
         # Every article with all the words has some: count the any-word matches (no scoring).
-        total, loose_partial = _count_docs(loose, searcher, deadline)
+        total, loose_partial = _count_docs(loose, searcher, deadline, allow)
         partial = partial or loose_partial
         counted = loose
-    folded = 0 if partial else _folded(counted, searcher, story_context)
+    folded = 0 if partial else _folded(counted, searcher, story_context, allow)
     facets = None
     if options.facets:
         facets, facets_partial = count_facets(strict if strict_total or not tiered else loose, searcher, context,
-                                              deadline)
+                                              deadline, allow)
         partial = partial or facets_partial
     # 4. suggest
     suggestion = None
@@ -765,15 +810,12 @@ def matching_dates(searcher: Searcher, text: str, filters: Filters | None = None
     deadline = time.perf_counter() + TIME_LIMIT * 4
     strict_parsed, loose_parsed = parse_query(text, searcher.schema)
     _check_expansions(strict_parsed, searcher.reader(), text)
-    if filters:
-        constraint = _non_scoring(filters.query(searcher.schema))
-        strict_parsed = query.And([strict_parsed, constraint])
-        loose_parsed = query.And([loose_parsed, constraint])
+    allow = context.allowed(filters)
     q = expand_languages(strict_parsed, context.languages)
-    docnums = list(searcher.docs_for_query(q))
+    docnums = list(matching_docs(q, searcher, allow))
     if not docnums and loose_parsed != strict_parsed:
-        docnums = list(searcher.docs_for_query(expand_languages(loose_parsed, context.languages,
-                                                                stop_filters=False)))
+        loose = expand_languages(loose_parsed, context.languages, stop_filters=False)
+        docnums = list(matching_docs(loose, searcher, allow))
     dates = []
     for count, docnum in enumerate(docnums, 1):
         dates.append(context.date_of(docnum))
@@ -816,8 +858,7 @@ def similar_articles(searcher: Searcher, article_id: str, options: SearchOptions
         return SearchResults(query=label, total=0, hits=(), took=time.perf_counter() - started,
                              offset=options.offset, sort=options.sort)
     q: Query = query.Or([query.Term(S.TEXT, term, boost=weight) for term, weight in key_terms])
-    if options.filters:
-        q = query.And([q, _non_scoring(options.filters.query(searcher.schema))])
+    allow = context.allowed(options.filters)
     own = [article_id, *(c.id for c in context.copies(article_id))]
     mask = query.Or([query.Term(S.ID, x) for x in own])
     wanted = options.offset + options.limit
@@ -825,13 +866,13 @@ def similar_articles(searcher: Searcher, article_id: str, options: SearchOptions
     seen = {context.stories[article_id]} if article_id in context.stories else set()
     facet = None if options.sort == "relevance" else _date_facet(context, newest=options.sort == "newest")
     kept, results = _collapsed(
-        lambda k: top_results(searcher, q, k, mask=mask, deadline=started + TIME_LIMIT, sortedby=facet),
+        lambda k: top_results(searcher, q, k, mask=mask, deadline=started + TIME_LIMIT, sortedby=facet, allow=allow),
         wanted, story_context, seen)
     terms = dict.fromkeys(SNIPPETS, frozenset(term for term, _ in key_terms)) if options.highlight else None
     hits = _page(kept[options.offset:wanted], searcher, terms, story_context, options.collapse)
     others = query.AndNot(q, mask)
-    total, partial = _count_docs(others, searcher, started + TIME_LIMIT)
+    total, partial = _count_docs(others, searcher, started + TIME_LIMIT, allow)
     return SearchResults(query=label, total=total, hits=tuple(hits), took=time.perf_counter() - started,
                          offset=options.offset, partial=partial or results.partial,
-                         collapsed=0 if partial else _folded(others, searcher, story_context),
+                         collapsed=0 if partial else _folded(others, searcher, story_context, allow),
                          sort=options.sort)
