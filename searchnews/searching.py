@@ -851,7 +851,8 @@ def similar_articles(searcher: Searcher, article_id: str, options: SearchOptions
                                                   stored.get(S.BODY)) if x)
     # Words only: figures ("1,234", "87") are rare, so the expansion model ranks them high, but two
     # earnings tables sharing a figure are not the same story.
-    candidates = searcher.key_terms_from_text(S.TEXT, mark_language(text, language), numterms=SIMILAR_TERMS * 3, model=SIMILAR_MODEL)
+    candidates = searcher.key_terms_from_text(S.TEXT, mark_language(text, language), numterms=SIMILAR_TERMS * 3,
+                                              model=SIMILAR_MODEL)
     key_terms = [(term, weight) for term, weight in candidates if _is_word_term(term)][:SIMILAR_TERMS]
     label = f"similar to {article_id}"
     if not key_terms:
