@@ -573,6 +573,17 @@ def test_clean_string_json():
     assert (a.headline, a.body, a.source) == (HEADLINE, (P1, P2), "Reuters")
 
 
+@pytest.mark.parametrize(("declared", "stored"), [("en-US", "en"), ("EN", "en"), ("fr_FR", "fr"), ("deu", "deu")])
+def test_declared_language_of_a_record_is_its_iso_code(declared, stored):
+    record = {"title": HEADLINE, "text": BASE_RECORD_BODY, "language": declared}
+    assert clean_string(json.dumps(record), "json").language == stored
+
+
+def test_declared_language_that_is_not_a_code_is_detected_instead():
+    record = {"title": HEADLINE, "text": BASE_RECORD_BODY, "language": "English"}
+    assert clean_string(json.dumps(record), "json").language == "en"
+
+
 def test_clean_string_malformed_json_raises_document_error():
     with pytest.raises(DocumentError, match="malformed JSON"):
         clean_string('{"title": "x", ', "json")
