@@ -74,6 +74,22 @@ PARALLEL_MIN_BYTES = 2_000_000
 
 Progress = Callable[[int, int, str], None]
 
+#: What a run's progress callback gets as its path while it looks for syndicated copies
+#: (the counts are then articles, not files).
+COPIES_STAGE = "(finding syndicated copies)"
+
+
+def _stage_progress(progress: Progress | None, stage: str, every: int = 500) -> Progress | None:
+    """``progress`` for a stage counted in articles: called with ``stage`` as the path, every ``every`` articles."""
+    if progress is None:
+        return None
+
+    def report(done: int, total: int, _item: str) -> None:
+        if done == total or done % every == 0:
+            progress(done, total, stage)
+
+    return report
+
 
 def index_exists(path: str | os.PathLike[str]) -> bool:
     """True when ``path`` holds a Whoosh index (readable or not: :func:`open_index` tells)."""
@@ -288,11 +304,16 @@ class Indexer:
                articles of the round's changed files (and, in the first round,
                of vanished files), index the round's files in worker processes,
                commit, and write the manifest;
-            4. if an explicit article id turned up in two files, keep the later.
+            4. if an explicit article id turned up in two files, keep the later;
+            5. bring the story table (syndicated copies, :mod:`searchnews.duplicates`)
+               up to date with the committed index, still holding the lock.
+               The rows of articles about to change are forgotten before each
+               commit that changes them, so the table never holds a stale one.
         On ``KeyboardInterrupt`` the run stops; every round committed before
         it is kept, and the report says the run was interrupted.
         """
         from .corpus import SourceFile, walk
+        from .duplicates import StoryTable
         from .learning import group_of, learn_boilerplate
 
         started = time.perf_counter()
@@ -374,7 +395,15 @@ class Indexer:
             counts.update(pending)
             pending.clear()
 
+        stories: StoryTable | None = None
         try:
+            # The story table forgets the articles about to change (they get new rows in stage 5).
+            stories = StoryTable.open(self.folder)
+            if fresh_index:
+                stories.clear()
+            else:
+                stories.forget(article_id for path in (*gone, *(f.path for f in todo))
+                               for article_id in manifest.files.get(path, {}).get("ids", ()))
             if progress:
                 progress(0, len(todo), "")
             changes: dict[str, dict | None] = {}
@@ -402,6 +431,8 @@ class Indexer:
                                 writer.delete_by_term(S.ID, article_id)
                     for result in outcome.files:
                         changes[result.source.path] = {"sig": result.source.signature, "ids": list(result.ids)}
+                    if not fresh_index:  # an id may have come from another file, with another body
+                        stories.forget(article_id for result in outcome.files for article_id in result.ids)
                     commit(outcome.segments, changes)
                     changes = {}
                     writer = self._writer()
@@ -414,7 +445,12 @@ class Indexer:
             if duplicates:
                 self._keep_later_copies(writer, duplicates, learned)
                 commit([], {})
-            elif not writer.is_closed:
+                writer = self._writer()  # the lock is held while the story table follows the index
+            # 5. stories
+            # (at once when the table already matches this version of the index)
+            with self.ix.searcher() as searcher:
+                stories.sync(searcher, progress=_stage_progress(progress, COPIES_STAGE))
+            if not writer.is_closed:
                 writer.cancel()
         except KeyboardInterrupt:
             interrupted = True
@@ -425,6 +461,9 @@ class Indexer:
         except BaseException:
             _abandon(writer)
             raise
+        finally:
+            if stories is not None:
+                stories.close()
         return IndexReport(
             files_seen=len(files) + len({p.path for p in rejected if p.line is None and p.path not in seen}),
             files_indexed=counts["files"],
