@@ -108,7 +108,9 @@ class NewsIndex:
             progress: Progress | None = None, follow_symlinks: bool = False) -> IndexReport:
         """Index the files under ``paths``: new and changed files are (re)read, vanished ones deleted.
 
-        ``progress(done, total, path)`` is called as files are read.
+        ``progress(done, total, path)`` is called as files are read; then, while the run
+        looks for syndicated copies, with ``path`` set to
+        :data:`searchnews.indexing.COPIES_STAGE` and counts of articles.
         """
         self._check_open()
         if isinstance(paths, (str, os.PathLike)):
@@ -239,6 +241,8 @@ class NewsIndex:
             last_date=last,
             size_bytes=size,
             segments=len(searcher.reader().leaf_readers()) if searcher.doc_count_all() else 0,
+            stories=len({key for key in self._context().story_docs.values()}),
+            copies=len(self._context().story_docs),
         )
 
 

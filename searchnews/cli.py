@@ -57,6 +57,10 @@ def friendly_errors():
         raise click.ClickException(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")) from None
 
 
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count:,} {one if count == 1 else many}"
+
+
 def _display_path(path: str | None) -> str:
     if not path:
         return ""
@@ -126,27 +130,34 @@ def index_command(paths: tuple[str, ...], index_path: str, rebuild: bool, follow
 
 
 def _run_with_progress(ix: NewsIndex, paths, follow_symlinks: bool) -> IndexReport:
+    from .indexing import COPIES_STAGE
+
     if not sys.stderr.isatty():
         return ix.add(list(paths), follow_symlinks=follow_symlinks)
-    bar = None
-    state = {"done": 0}
+    state = {"bar": None, "done": 0, "stage": None}
 
     def progress(done: int, total: int, path: str) -> None:
-        nonlocal bar
-        if bar is None:
+        stage = "Finding copies" if path == COPIES_STAGE else "Indexing"
+        if state["stage"] != stage:  # a new stage: a new bar
+            if state["bar"] is not None:
+                state["bar"].__exit__(None, None, None)
+                state["bar"] = None
+            state["stage"], state["done"] = stage, 0
+        if state["bar"] is None:
             if total == 0:
                 return
-            bar = click.progressbar(length=total, label="Indexing", file=sys.stderr, show_pos=True,
-                                    show_eta=True, item_show_func=lambda p: os.path.basename(p or ""))
-            bar.__enter__()
-        bar.update(done - state["done"], path)
+            state["bar"] = click.progressbar(
+                length=total, label=stage, file=sys.stderr, show_pos=True, show_eta=True,
+                item_show_func=lambda p: "" if p == COPIES_STAGE else os.path.basename(p or ""))
+            state["bar"].__enter__()
+        state["bar"].update(done - state["done"], path)
         state["done"] = done
 
     try:
         return ix.add(list(paths), progress=progress, follow_symlinks=follow_symlinks)
     finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
+        if state["bar"] is not None:
+            state["bar"].__exit__(None, None, None)
 
 
 def _print_report(report: IndexReport, index_path: str, verbose: bool) -> None:
@@ -293,7 +304,7 @@ def _print_results(results: SearchResults, color: bool | None, fields: tuple[str
     if results.all_words_total is not None and results.all_words_total != results.total:
         notes.append(f"{results.all_words_total:,} contain all the words")
     if results.collapsed:
-        notes.append(f"{results.collapsed:,} copies folded into their stories")
+        notes.append(f"{_plural(results.collapsed, 'copy', 'copies')} folded into their stories")
     if results.sort != "relevance":
         notes.append(f"{results.sort} first")
     note = "; " + "; ".join(notes) if notes else ""
@@ -661,7 +672,8 @@ def stats_command(index_path: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({"path": stats.path, "articles": stats.articles, "sources": dict(stats.sources),
                                "languages": dict(stats.languages), "first_date": first, "last_date": last,
-                               "size_bytes": stats.size_bytes, "segments": stats.segments}))
+                               "size_bytes": stats.size_bytes, "segments": stats.segments,
+                               "syndicated_stories": stats.stories, "syndicated_articles": stats.copies}))
         return
     click.echo(f"Index:     {stats.path}")
     click.echo(f"Articles:  {stats.articles:,}")
@@ -671,6 +683,8 @@ def stats_command(index_path: str, as_json: bool) -> None:
     more = f", and {len(stats.sources) - 10} more" if len(stats.sources) > 10 else ""
     click.echo(f"Sources:   {top}{more}")
     click.echo("Languages: " + ", ".join(f"{name} ({n:,})" for name, n in stats.languages))
+    click.echo(f"Copies:    {_plural(stats.stories, 'story', 'stories')} published more than once "
+               f"({_plural(stats.copies, 'article', 'articles')})")
 
 
 def main() -> None:

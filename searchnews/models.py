@@ -226,7 +226,11 @@ class IndexReport:
 
 @dataclass(frozen=True)
 class IndexStats:
-    """A summary of an index: size, sources and the dates covered."""
+    """A summary of an index: size, sources and the dates covered.
+
+    ``stories`` counts the stories published more than once (syndicated
+    copies) and ``copies`` the articles in them.
+    """
 
     path: str
     articles: int
@@ -236,3 +240,5 @@ class IndexStats:
     last_date: dt.datetime | None
     size_bytes: int
     segments: int
+    stories: int = 0
+    copies: int = 0

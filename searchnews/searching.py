@@ -499,14 +499,18 @@ class SearchContext:
 
     # -- stories
     @cached_property
-    def stories(self) -> dict[str, str]:
-        """Article id to story key, for the articles that have copies."""
+    def _story_data(self) -> tuple[dict[str, str], dict[int, str] | None]:
         if not self.path:
-            return {}
+            return {}, {}
         from .duplicates import StoryTable
 
         with StoryTable.open(self.path, readonly=True) as table:
-            return table.story_map()
+            return table.story_map(), table.story_docs(self.searcher)
+
+    @property
+    def stories(self) -> dict[str, str]:
+        """Article id to story key, for the articles that have copies."""
+        return self._story_data[0]
 
     @cached_property
     def members(self) -> dict[str, tuple[str, ...]]:
@@ -519,12 +523,15 @@ class SearchContext:
     @cached_property
     def story_docs(self) -> dict[int, str]:
         """Document number to story key, for the live articles that have copies."""
-        found = {}
-        for article_id, key in self.stories.items():
-            docnum = self.searcher.document_number(**{S.ID: article_id})
-            if docnum is not None:
-                found[docnum] = key
-        return found
+        if not self.stories:
+            return {}
+        saved = self._story_data[1]
+        if saved is not None:  # saved by the index run for this version of the index
+            return saved
+        from .duplicates import docnums_of
+
+        found = docnums_of(self.searcher, set(self.stories))
+        return {docnum: self.stories[article_id] for article_id, docnum in found.items()}
 
     def copies(self, article_id: str) -> tuple[Copy, ...]:
         """The other articles of the story of ``article_id`` (empty when it has none)."""

@@ -157,3 +157,30 @@ def test_similar_unknown_id(runner, sample_index):
     result = run(runner, "similar", "nope", "--index", sample_index)
     assert result.exit_code == 1
     assert "no article with id 'nope'" in result.output
+
+
+def test_show_lists_the_copies(runner, sample_index):
+    data = query_json(runner, sample_index, '"unilateral sanctions" AND bankers', "--no-collapse")
+    ids = [h["id"] for h in data["hits"]]
+    assert len(ids) == 2
+    result = run(runner, "show", ids[0], "--index", sample_index)
+    assert "Copies of this story (1):" in result.output
+    assert ids[1] in result.output
+    shown = json.loads(run(runner, "show", ids[0], "--index", sample_index, "--json").output)
+    assert [c["id"] for c in shown["copies"]] == [ids[1]]
+
+
+def test_query_folds_copies_and_says_so(runner, sample_index):
+    result = run(runner, "query", '"unilateral sanctions" AND bankers', "--index", sample_index)
+    assert "1 copy folded into their stories" in result.output
+    assert "+1 copy: AFP" in result.output
+    assert "More:" not in result.output
+    data = query_json(runner, sample_index, '"unilateral sanctions" AND bankers')
+    assert data["collapsed"] == 1 and len(data["hits"]) == 1 and len(data["hits"][0]["copies"]) == 1
+
+
+def test_stats_show_the_copies(runner, sample_index):
+    result = run(runner, "stats", "--index", sample_index)
+    assert "Copies:    1 story published more than once (2 articles)" in result.output
+    data = json.loads(run(runner, "stats", "--index", sample_index, "--json").output)
+    assert (data["syndicated_stories"], data["syndicated_articles"]) == (1, 2)

@@ -272,3 +272,65 @@ def test_timeline_with_filters(ix):
     assert timeline.by == "day"
     assert all(dt.date(2022, 11, 1) <= b.start <= dt.date(2022, 11, 30) for b in timeline.buckets)
     assert timeline.total == ix.search("korea", since="2022-11", until="2022-11").total
+
+
+# -- syndicated copies ------------------------------------------------------------------------------
+
+SEOUL_TXT = "2022-12-02-seoul-sanctions-nk-bankers.txt"
+SEOUL_HTML = "2022-12-02-metrowire-seoul-sanctions-nk-bankers.html"
+
+
+def seoul_ids(ix):
+    hits = everything(ix, '"unilateral sanctions" AND bankers').hits
+    by_file = {h.path.rsplit("/", 1)[-1]: h.id for h in hits}
+    return by_file[SEOUL_TXT], by_file[SEOUL_HTML]
+
+
+def test_copies_are_folded_into_one_hit(ix):
+    txt, html = seoul_ids(ix)
+    results = ix.search('"unilateral sanctions" AND bankers', suggest=False)
+    ids = [h.id for h in results.hits]
+    assert (txt in ids) != (html in ids)  # one of the two, not both
+    hit = next(h for h in results.hits if h.id in (txt, html))
+    other = html if hit.id == txt else txt
+    assert [c.id for c in hit.copies] == [other]
+    assert results.collapsed == 1
+    assert results.total == 2 and not results.more
+
+
+def test_no_collapse_lists_every_copy(ix):
+    txt, html = seoul_ids(ix)
+    results = ix.search('"unilateral sanctions" AND bankers', collapse=False, suggest=False)
+    assert {txt, html} <= {h.id for h in results.hits}
+    assert all(h.copies == () for h in results.hits)
+    assert results.collapsed == 0
+
+
+def test_copies_of_an_article(ix):
+    txt, html = seoul_ids(ix)
+    (copy,) = ix.copies(txt)
+    assert copy.id == html and copy.source == "AFP" and copy.headline.startswith("Seoul slaps fresh sanctions")
+    assert [c.id for c in ix.copies(html)] == [txt]
+    icbm = ix.search('"most powerful" ICBM', limit=1).hits[0]
+    assert ix.copies(icbm.id) == ()
+    with pytest.raises(ArticleNotFound):
+        ix.copies("nope")
+
+
+def test_similar_leaves_out_the_copies(ix):
+    txt, html = seoul_ids(ix)
+    similar = ix.similar(txt, limit=50, collapse=False)
+    assert {txt, html}.isdisjoint({h.id for h in similar.hits})
+
+
+def test_stats_count_the_stories(ix):
+    stats = ix.stats()
+    assert (stats.stories, stats.copies) == (1, 2)
+
+
+def test_collapse_counts_copies_within_the_filters(ix):
+    _txt, html = seoul_ids(ix)
+    # the html copy has a date, the txt copy has none: a date filter keeps one, nothing to fold
+    dated = ix.search('"unilateral sanctions" AND bankers', since="2022", suggest=False)
+    assert [h.id for h in dated.hits] == [html]
+    assert dated.collapsed == 0
