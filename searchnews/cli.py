@@ -304,7 +304,7 @@ def _print_results(results: SearchResults, color: bool | None, fields: tuple[str
     if results.all_words_total is not None and results.all_words_total != results.total:
         notes.append(f"{results.all_words_total:,} contain all the words")
     if results.collapsed:
-        notes.append(f"{_plural(results.collapsed, 'copy', 'copies')} folded into their stories")
+        notes.append(f"{_plural(results.collapsed, 'syndicated copy', 'syndicated copies')} folded in")
     if results.sort != "relevance":
         notes.append(f"{results.sort} first")
     note = "; " + "; ".join(notes) if notes else ""

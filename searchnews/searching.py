@@ -66,6 +66,8 @@ MAX_LIMIT = 1000
 #: A search stops after this many seconds and returns the best hits found so far, with an
 #: estimated total (``SearchResults.partial``): no query may hold up its caller longer.
 TIME_LIMIT = 0.8
+#: The least time a ranking pass gets, even past the time limit (seconds).
+MIN_BUDGET = 0.1
 
 
 def make_parser(schema, group=qparser.AndGroup) -> qparser.QueryParser:
@@ -323,7 +325,9 @@ def top_results(searcher: Searcher, q: Query, limit: int, mask: Query | None = N
     collector.replace = 0
     partial = False
     if deadline is not None:
-        collector = collectors.TimeLimitCollector(collector, max(deadline - time.perf_counter(), 0.001),
+        # At least MIN_BUDGET: on a starved machine the setup may have used the whole time limit,
+        # and a page of the hits found in a tenth of a second beats an empty one.
+        collector = collectors.TimeLimitCollector(collector, max(deadline - time.perf_counter(), MIN_BUDGET),
                                                   use_alarm=False)
     if mask is not None or allow is not None:
         # Outermost: the time limit collector feeds its child document by document, past any

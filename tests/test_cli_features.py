@@ -172,7 +172,7 @@ def test_show_lists_the_copies(runner, sample_index):
 
 def test_query_folds_copies_and_says_so(runner, sample_index):
     result = run(runner, "query", '"unilateral sanctions" AND bankers', "--index", sample_index)
-    assert "1 copy folded into their stories" in result.output
+    assert "1 syndicated copy folded in" in result.output
     assert "+1 copy: AFP" in result.output
     assert "More:" not in result.output
     data = query_json(runner, sample_index, '"unilateral sanctions" AND bankers')
