@@ -287,7 +287,8 @@ def _print_facets(facets: Facets, color: bool | None) -> None:
     echo("", color=color)
 
 
-def _print_results(results: SearchResults, color: bool | None, fields: tuple[str, ...] = HIT_FIELDS) -> None:
+def _print_results(results: SearchResults, color: bool | None, fields: tuple[str, ...] = HIT_FIELDS,
+                   filters: str = "") -> None:
     echo = click.echo
     if results.suggestion:
         echo(click.style("Did you mean: ", fg="yellow") + click.style(results.suggestion, bold=True), color=color)
@@ -297,7 +298,7 @@ def _print_results(results: SearchResults, color: bool | None, fields: tuple[str
         if results.total and results.offset:
             echo(f"No results on this page: {results.total:,} articles match, starting at rank 1.")
         else:
-            echo(f"No articles match {results.query!r}.")
+            echo(f"No articles match {results.query!r}" + (f" ({filters})." if filters else "."))
         return
     first, last = results.offset + 1, results.offset + len(results.hits)
     notes = []
@@ -431,7 +432,16 @@ def query_command(query: str, index_path: str, limit: int, offset: int, since: s
     if as_json:
         click.echo(json.dumps(results_json(results, fields), ensure_ascii=False))
     else:
-        _print_results(results, color, fields)
+        _print_results(results, color, fields, _describe_filters(since, until, sources, languages))
+
+
+def _describe_filters(since, until, sources, languages) -> str:
+    """The filters given, in words, for messages ("since 2022-11-01 · source AFP")."""
+    if not (since or until or sources or languages):
+        return ""
+    from .filters import Filters
+
+    return Filters.parse(since=since, until=until, sources=sources, languages=languages).describe()
 
 
 @cli.command("similar")

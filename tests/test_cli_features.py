@@ -184,3 +184,19 @@ def test_stats_show_the_copies(runner, sample_index):
     assert "Copies:    1 story published more than once (2 articles)" in result.output
     data = json.loads(run(runner, "stats", "--index", sample_index, "--json").output)
     assert (data["syndicated_stories"], data["syndicated_articles"]) == (1, 2)
+
+
+def test_no_match_within_filters_says_which(runner, sample_index):
+    result = run(runner, "query", "korea", "--index", sample_index, "--since", "2030", "--source", "AFP")
+    assert result.exit_code == 0
+    assert "No articles match 'korea' (since 2030-01-01 · source AFP)." in result.output
+
+
+def test_plot_errors(runner, sample_index, tmp_path):
+    result = run(runner, "timeline", "korea", "--index", sample_index, "--plot", tmp_path / "chart.txt")
+    assert result.exit_code == 1
+    assert "the file name must end in .png, .svg or .pdf" in result.output
+    pytest.importorskip("matplotlib", reason="matplotlib is not installed (pip install 'searchnews[plot]')")
+    result = run(runner, "timeline", "korea", "--index", sample_index, "--plot", tmp_path / "missing" / "c.png")
+    assert result.exit_code == 1
+    assert "cannot write the plot to" in result.output
