@@ -21,7 +21,7 @@ from searchnews import NewsIndex, QuerySyntaxError
 from searchnews import corpus as corpus_module
 from searchnews.cleaning import clean_file, read_file
 from searchnews.cli import cli
-from searchnews.errors import SearchnewsError
+from searchnews.errors import FilterError, SearchnewsError
 from searchnews.models import Article, FileProblem, SearchResults
 from searchnews.querysyntax import MAX_QUERY_CHARS
 
@@ -211,6 +211,12 @@ def sample_index_search(sample_index):
         yield lambda q: ix.search(q, limit=5)
 
 
+@pytest.fixture(scope="module")
+def sample_index_ix(sample_index):
+    with NewsIndex.open(sample_index) as ix:
+        yield ix
+
+
 @pytest.mark.parametrize("query, message", [
     ('"ICBM sanctions', 'unclosed quote: add the closing "'),
     ("(oil AND opec", "unclosed parenthesis: add the closing )"),
@@ -246,3 +252,41 @@ def test_odd_but_valid_query_answers(sample_index, query):
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["total"] >= 0
+
+
+# ---------------------------------------------------------------------------
+# bad filters and options
+
+WHEN_PARTS = ["2022", "-", "11", "13", "00", "T", "10:00", "Z", "+02:00", "d", "w", "m", "y", "h", "7", "-3",
+              "today", "yesterday", " ", "9999", "0", "1e9", "\x00", "é"]
+WHENS = st.one_of(st.none(), st.text(max_size=20), st.lists(st.sampled_from(WHEN_PARTS), max_size=6).map("".join))
+NAMES = st.lists(st.one_of(st.text(max_size=15), st.sampled_from(["AFP", "Reuters", "Metro Wire", "", " ", "—"])),
+                 max_size=3)
+
+
+@settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(WHENS, WHENS, NAMES, NAMES, st.sampled_from(["relevance", "newest", "oldest", "popular"]),
+       st.one_of(st.none(), st.text(max_size=8), st.sampled_from(["30d", "2w", "0d", "-1d", "1y"])),
+       st.booleans(), st.booleans())
+def test_any_filters_give_results_or_a_filter_error(sample_index_ix, since, until, sources, languages, sort,
+                                                     recency, facets, collapse):
+    try:
+        results = sample_index_ix.search("korea OR sanctions", since=since, until=until, sources=sources,
+                                         languages=languages, sort=sort, recency=recency, facets=facets,
+                                         collapse=collapse, limit=5)
+    except FilterError as error:
+        assert str(error).startswith("--") and "\n" not in str(error)
+        return
+    assert isinstance(results, SearchResults)
+    assert len(results.hits) <= 5 and results.total >= len(results.hits)
+    assert results.facets is None or results.facets.articles <= results.total
+
+
+@settings(max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(WHENS, WHENS, NAMES, st.sampled_from(["auto", "day", "week", "month"]))
+def test_any_timeline_filters_give_a_timeline_or_a_filter_error(sample_index_ix, since, until, sources, by):
+    try:
+        timeline = sample_index_ix.timeline("korea", by, since=since, until=until, sources=sources)
+    except FilterError:
+        return
+    assert sum(b.count for b in timeline.buckets) + timeline.undated == timeline.total
