@@ -295,7 +295,10 @@ def _print_results(results: SearchResults, color: bool | None, fields: tuple[str
     if results.facets is not None:
         _print_facets(results.facets, color)
     if not results.hits:
-        if results.total and results.offset:
+        if results.partial:
+            echo(f"The search stopped at its time limit before finding a hit (about {results.total:,} articles "
+                 f"match); try more words, a phrase or filters.")
+        elif results.total and results.offset:
             echo(f"No results on this page: {results.total:,} articles match, starting at rank 1.")
         else:
             echo(f"No articles match {results.query!r}" + (f" ({filters})." if filters else "."))

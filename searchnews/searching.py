@@ -303,8 +303,86 @@ def _check_expansions(q: Query, reader, text: str) -> None:
                                        f"add letters to narrow it", text, position if position >= 0 else None)
 
 
+class NewsCollector(collectors.WrappingCollector):
+    """Filters, folds copies and keeps to a deadline, in one pass over the matches.
+
+    Whoosh has a collector for each (``FilterCollector``, ``CollapseCollector``,
+    ``TimeLimitCollector``) but they do not nest: each runs its own loop over
+    the matches and hands documents straight to the innermost collector, past
+    the others' checks (a filter outside the time limit made the limit
+    unseen; a similar-articles search ran for seconds).
+
+    ``allow`` and ``restrict`` are sets of document numbers (or queries);
+    ``story_of(docnum)`` gives the story key of a document with copies
+    (``None`` otherwise): of each story only the best document is kept
+    (highest score, or first in a sorted order), and a document of a story
+    in ``seen`` is skipped. Past ``deadline`` (a :func:`time.perf_counter`
+    value) it raises :class:`whoosh.searching.TimeLimit`.
+    """
+
+    def __init__(self, child, *, allow=None, restrict=None, story_of=None, seen=frozenset(), deadline=None):
+        self.child = child
+        self.allow = allow
+        self.restrict = restrict
+        self.story_of = story_of
+        self.seen = seen
+        self.deadline = deadline
+
+    def prepare(self, top_searcher, q, context):
+        self.child.prepare(top_searcher, q, context)
+        to_set = top_searcher._filter_to_comb
+        self._allow = to_set(self.allow) if self.allow is not None else None
+        self._restrict = to_set(self.restrict) if self.restrict is not None else None
+        self.best: dict[str, tuple] = {}  # story key -> (sort key, docnum) of its best document so far
+        self.dropped: set[int] = set()
+        self._sorting = isinstance(self.child, collectors.SortingCollector)
+        self._final = getattr(self.child, "final_fn", None)
+
+    def _sort_key(self, sub_docnum: int, docnum: int):
+        if self._sorting:
+            return self.child.sort_key(sub_docnum)
+        score = self.child.matcher.score()
+        if self._final:
+            score = self._final(self.top_searcher, docnum, score)
+        return -score
+
+    def collect_matches(self):
+        child = self.child
+        allow, restrict, story_of, seen, deadline = self._allow, self._restrict, self.story_of, self.seen, \
+            self.deadline
+        offset = self.offset
+        for count, sub_docnum in enumerate(child.matches()):
+            if deadline is not None and count % 64 == 0 and time.perf_counter() > deadline:
+                raise TimeLimit
+            docnum = offset + sub_docnum
+            if (allow is not None and docnum not in allow) or (restrict is not None and docnum in restrict):
+                continue
+            if story_of is not None:
+                key = story_of(docnum)
+                if key is not None:
+                    if key in seen:
+                        continue
+                    sort_key = self._sort_key(sub_docnum, docnum)
+                    best = self.best.get(key)
+                    if best is not None:
+                        if sort_key >= best[0]:
+                            continue
+                        if self._sorting:
+                            self.dropped.add(best[1])  # taken out of the list at the end
+                        else:
+                            child.remove(best[1])
+                    self.best[key] = (sort_key, docnum)
+            child.collect(sub_docnum)
+
+    def results(self):
+        if self.dropped:
+            self.child.items = [item for item in self.child.items if item[1] not in self.dropped]
+        return self.child.results()
+
+
 def top_results(searcher: Searcher, q: Query, limit: int, mask: Query | None = None,
-                deadline: float | None = None, sortedby=None, allow: Allowed | None = None):
+                deadline: float | None = None, sortedby=None, allow: Allowed | None = None,
+                story_of=None, seen: frozenset[str] | set[str] = frozenset()):
     """``searcher.search(q, limit=limit, mask=mask)`` without Whoosh's matcher replacement.
 
     Every few matches Whoosh's top-N collector rewrites the matcher, dropping
@@ -317,23 +395,20 @@ def top_results(searcher: Searcher, q: Query, limit: int, mask: Query | None = N
     there and the results hold the best hits found so far, with the
     attribute ``partial`` set to true (it is false otherwise). ``sortedby``
     (a Whoosh facet) orders the hits by it instead of by score; ``allow``
-    keeps only the documents within the filters.
+    keeps only the documents within the filters; ``story_of`` and ``seen``
+    fold copies (see :class:`NewsCollector`).
     """
     if allow is not None and not allow.docs:
-        q = query.NullQuery  # nothing within the filters (and Whoosh reads an empty filter as none)
-    collector = searcher.collector(limit=limit, sortedby=sortedby)
-    collector.replace = 0
-    partial = False
+        q = query.NullQuery  # nothing within the filters
+    inner = searcher.collector(limit=limit, sortedby=sortedby)
+    inner.replace = 0
     if deadline is not None:
         # At least MIN_BUDGET: on a starved machine the setup may have used the whole time limit,
         # and a page of the hits found in a tenth of a second beats an empty one.
-        collector = collectors.TimeLimitCollector(collector, max(deadline - time.perf_counter(), MIN_BUDGET),
-                                                  use_alarm=False)
-    if mask is not None or allow is not None:
-        # Outermost: the time limit collector feeds its child document by document, past any
-        # filter inside it.
-        collector = collectors.FilterCollector(collector, allow=allow.docs if allow is not None else None,
-                                               restrict=mask)
+        deadline = max(deadline, time.perf_counter() + MIN_BUDGET)
+    collector = NewsCollector(inner, allow=allow.docs if allow is not None else None, restrict=mask,
+                              story_of=story_of, seen=seen, deadline=deadline)
+    partial = False
     try:
         searcher.search_with_collector(q, collector)
     except TimeLimit:
@@ -600,41 +675,41 @@ def _date_facet(context: SearchContext, newest: bool) -> sorting.FunctionFacet:
 
 
 def _collapsed(fetch, wanted: int, context: SearchContext | None, seen: set[str]):
-    """The first ``wanted`` hits of ``fetch(k)`` with at most one article per story.
+    """The first ``wanted`` hits of ``fetch(k, story_of, seen)``, at most one article per story.
 
-    ``fetch(k)`` returns Whoosh results of the top ``k``; ``seen`` holds the
-    story keys already shown (by an earlier tier) and is updated. Fetches more
-    while copies crowd the page. Returns ``(kept, results)``: ``kept`` a list
-    of ``(docnum, score)``.
+    ``seen`` holds the story keys already shown (by an earlier tier); it is
+    updated with those of the hits kept. Returns ``(kept, results)``:
+    ``kept`` a list of ``(docnum, score)``.
     """
     story_docs = context.story_docs if context is not None else {}
-    k = wanted + min(len(story_docs), wanted)
-    while True:
-        results = fetch(k)
-        kept: list[tuple[int, float]] = []
-        keys = set(seen)
-        for index in range(results.scored_length()):
-            docnum = results.docnum(index)
-            key = story_docs.get(docnum)
-            if key is not None:
-                if key in keys:
-                    continue
-                keys.add(key)
-            kept.append((docnum, results.score(index) or 0.0))
-        if len(kept) >= wanted or results.scored_length() < k or results.partial or k >= MAX_LIMIT * 4:
-            seen |= keys
-            return kept[:wanted], results
-        k *= 2
+    results = fetch(wanted, story_docs.get if story_docs else None, frozenset(seen))
+    kept = [(results.docnum(i), results.score(i) or 0.0) for i in range(results.scored_length())]
+    seen.update(story_docs[docnum] for docnum, _ in kept if docnum in story_docs)
+    return kept[:wanted], results
 
 
-def _folded(q: Query, searcher: Searcher, context: SearchContext | None, allow: Allowed | None = None) -> int:
-    """How many articles matching ``q`` are copies of another matching article (folded into its hit)."""
+def _folded(q: Query, searcher: Searcher, context: SearchContext | None, allow: Allowed | None = None,
+            deadline: float | None = None) -> int:
+    """How many articles matching ``q`` are copies of another matching article (folded into its hit).
+
+    When few articles have copies, the query's matchers skip from one of
+    them to the next; when many do, every match is visited once. Past the
+    ``deadline`` it gives up and says 0.
+    """
     if context is None or not context.story_docs:
         return 0
-    members = sorted(d for d in context.story_docs if allow is None or d in allow.docs)
-    matching = list(_matching_among(q, searcher, members))
-    keys = {context.story_docs[d] for d in matching}
-    return len(matching) - len(keys)
+    story_docs = context.story_docs
+    if len(story_docs) * SKIP_RATIO < q.estimate_size(searcher.reader()):
+        members = sorted(d for d in story_docs if allow is None or d in allow.docs)
+        matching = list(_matching_among(q, searcher, members))
+    else:
+        matching = []
+        for count, docnum in enumerate(matching_docs(q, searcher, allow), 1):
+            if docnum in story_docs:
+                matching.append(docnum)
+            if deadline is not None and count % 4096 == 0 and time.perf_counter() > deadline:
+                return 0
+    return len(matching) - len({story_docs[d] for d in matching})
 
 
 def _matching_among(q: Query, searcher: Searcher, docnums) -> Iterator[int]:
@@ -747,18 +822,19 @@ def run_search(searcher: Searcher, text: str, options: SearchOptions | None = No
     if options.sort == "relevance":
         scored_strict = expand_languages(with_field_boosts(strict_parsed), languages)
         kept, strict_results = _collapsed(
-            lambda k: top_results(scorer, scored_strict, k, deadline=deadline, allow=allow), wanted, story_context,
-            seen)
-        if allow is None:
+            lambda k, story_of, shown: top_results(scorer, scored_strict, k, deadline=deadline, allow=allow,
+                                                   story_of=story_of, seen=shown), wanted, story_context, seen)
+        if allow is None and not (story_context and story_context.story_docs):
             strict_total, partial = _count(strict_results, scored_strict, searcher, deadline)
-        else:
+        else:  # Whoosh's count would leave out what the collector filtered or folded
             strict_total, partial = _count_docs(strict, searcher, deadline, allow)
             partial = partial or strict_results.partial
         listed = strict
         if tiered and len(kept) < wanted:
             loose_scored = expand_languages(with_field_boosts(loose_parsed), languages, stop_filters=False)
             more, loose_results = _collapsed(
-                lambda k: top_results(scorer, loose_scored, k, mask=strict, deadline=deadline, allow=allow),
+                lambda k, story_of, shown: top_results(scorer, loose_scored, k, mask=strict, deadline=deadline,
+                                                       allow=allow, story_of=story_of, seen=shown),
                 wanted - len(kept), story_context, seen)
             kept += more
             partial = partial or loose_results.partial
@@ -767,7 +843,8 @@ def run_search(searcher: Searcher, text: str, options: SearchOptions | None = No
         strict_total, partial = _count_docs(strict, searcher, deadline, allow)
         listed = strict if strict_total or not tiered else loose
         kept, results = _collapsed(
-            lambda k: top_results(searcher, listed, k, deadline=deadline, sortedby=facet, allow=allow), wanted,
+            lambda k, story_of, shown: top_results(searcher, listed, k, deadline=deadline, sortedby=facet,
+                                                   allow=allow, story_of=story_of, seen=shown), wanted,
             story_context, seen)
         kept = [(docnum, 0.0) for docnum, _ in kept]
         partial = partial or results.partial
@@ -780,7 +857,7 @@ def run_search(searcher: Searcher, text: str, options: SearchOptions | None = No
         total, loose_partial = _count_docs(loose, searcher, deadline, allow)
         partial = partial or loose_partial
         counted = loose
-    folded = 0 if partial else _folded(counted, searcher, story_context, allow)
+    folded = 0 if partial else _folded(counted, searcher, story_context, allow, deadline + TIME_LIMIT)
     facets = None
     if options.facets:
         facets, facets_partial = count_facets(strict if strict_total or not tiered else loose, searcher, context,
@@ -878,7 +955,8 @@ def similar_articles(searcher: Searcher, article_id: str, options: SearchOptions
     seen = {context.stories[article_id]} if article_id in context.stories else set()
     facet = None if options.sort == "relevance" else _date_facet(context, newest=options.sort == "newest")
     kept, results = _collapsed(
-        lambda k: top_results(searcher, q, k, mask=mask, deadline=started + TIME_LIMIT, sortedby=facet, allow=allow),
+        lambda k, story_of, shown: top_results(searcher, q, k, mask=mask, deadline=started + TIME_LIMIT,
+                                               sortedby=facet, allow=allow, story_of=story_of, seen=shown),
         wanted, story_context, seen)
     terms = dict.fromkeys(SNIPPETS, frozenset(term for term, _ in key_terms)) if options.highlight else None
     hits = _page(kept[options.offset:wanted], searcher, terms, story_context, options.collapse)
@@ -886,5 +964,6 @@ def similar_articles(searcher: Searcher, article_id: str, options: SearchOptions
     total, partial = _count_docs(others, searcher, started + TIME_LIMIT, allow)
     return SearchResults(query=label, total=total, hits=tuple(hits), took=time.perf_counter() - started,
                          offset=options.offset, partial=partial or results.partial,
-                         collapsed=0 if partial else _folded(others, searcher, story_context, allow),
+                         collapsed=0 if partial else _folded(others, searcher, story_context, allow,
+                                                             started + 2 * TIME_LIMIT),
                          sort=options.sort)
