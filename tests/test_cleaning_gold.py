@@ -6,7 +6,6 @@ drops a score below its target (issue 3) fails here.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -17,16 +16,9 @@ GOLD = Path(__file__).resolve().parent / "cleaning_gold"
 FIELDS = {"file", "headline", "body", "captions", "source", "authors", "date", "must_not_leak", "reference_date"}
 
 
-def _load_scorer():
-    spec = importlib.util.spec_from_file_location("score_cleaning", ROOT / "benchmarks" / "score_cleaning.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
-def scorer():
-    return _load_scorer()
+def scorer(benchmark_module):
+    return benchmark_module("score_cleaning")
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ the Reuters topic labels are the ground truth for "similar".
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import itertools
 from collections import Counter
 from pathlib import Path
@@ -22,17 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 FILES = 3
 
 
-def _corpora():
-    spec = importlib.util.spec_from_file_location("corpora", ROOT / "benchmarks" / "corpora.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
-def reuters(shared_corpora, tmp_path_factory):
+def reuters(shared_corpora, tmp_path_factory, benchmark_module):
     """An index of the first Reuters files, and the records by id."""
-    corpora = _corpora()
+    corpora = benchmark_module("corpora")
     records = list(itertools.islice(corpora.reuters_records(shared_corpora / "reuters21578"), FILES * 900))
     folder = tmp_path_factory.mktemp("reuters")
     corpora.write_jsonl(records, folder / "corpus")
