@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
 GOLD = Path(__file__).resolve().parent / "cleaning_gold"
 FIELDS = {"file", "headline", "body", "captions", "source", "authors", "date", "must_not_leak", "reference_date"}
 

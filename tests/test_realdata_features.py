@@ -10,13 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from searchnews import NewsIndex
 
-ROOT = Path(__file__).resolve().parent.parent
 #: Reuters files indexed (each holds 1,000 stories; about 900 with a body).
 FILES = 3
 
