@@ -643,7 +643,7 @@ class RecencyBM25F(S.NewsBM25F):
     """BM25F whose score is multiplied by ``1 + RECENCY_WEIGHT * 0.5 ** (age / half-life)``.
 
     The age of an article is counted back from the newest date of the index
-    (or now, if that is earlier), so an archive of 1987 favours its own
+    (dates in the future ignored), so an archive of 1987 favours its own
     latest stories; articles without a date keep their score.
     """
 
