@@ -26,6 +26,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import itertools
+import math
 import re
 import time
 from collections import Counter
@@ -425,13 +426,23 @@ def _count(results, q: Query, searcher: Searcher, deadline: float) -> tuple[int,
     return len(results), False
 
 
-def _count_docs(q: Query, searcher: Searcher, deadline: float, allow: Allowed | None = None) -> tuple[int, bool]:
-    """Count the documents matching ``q`` (within ``allow``) without scoring; estimate once past the deadline."""
+def _count_docs(q: Query, searcher: Searcher, deadline: float, allow: Allowed | None = None,
+                fold: dict[int, str] | None = None) -> tuple[int, bool, int | None]:
+    """Count the documents matching ``q`` (within ``allow``) without scoring; estimate once past the deadline.
+
+    Returns the count, whether it is an estimate, and, given ``fold`` (document
+    number to story key), how many of the matches are copies of another match,
+    found in the same pass (``None`` without ``fold`` or past the deadline).
+    """
     count = 0
-    for count, _ in enumerate(matching_docs(q, searcher, allow), 1):
+    members: list[int] = []
+    for count, docnum in enumerate(matching_docs(q, searcher, allow), 1):
+        if fold is not None and docnum in fold:
+            members.append(docnum)
         if count % 4096 == 0 and time.perf_counter() > deadline:
-            return max(count, q.estimate_size(searcher.reader())), True
-    return count, False
+            return max(count, q.estimate_size(searcher.reader())), True, None
+    folded = len(members) - len({fold[d] for d in members}) if fold is not None else None
+    return count, False, folded
 
 
 @dataclass(frozen=True)
@@ -688,6 +699,19 @@ def _collapsed(fetch, wanted: int, context: SearchContext | None, seen: set[str]
     return kept[:wanted], results
 
 
+def _fold_by_visiting(q: Query, searcher: Searcher, context: SearchContext | None) -> dict[int, str] | None:
+    """The story keys to count folded copies with while visiting every match, when that is the cheaper way.
+
+    When many articles have copies, counting them during the pass that counts
+    the matches costs little more; when few do, :func:`_folded` skips from one
+    to the next instead (``None`` here).
+    """
+    if context is None or not context.story_docs:
+        return None
+    story_docs = context.story_docs
+    return None if len(story_docs) * SKIP_RATIO < q.estimate_size(searcher.reader()) else story_docs
+
+
 def _folded(q: Query, searcher: Searcher, context: SearchContext | None, allow: Allowed | None = None,
             deadline: float | None = None) -> int:
     """How many articles matching ``q`` are copies of another matching article (folded into its hit).
@@ -699,16 +723,13 @@ def _folded(q: Query, searcher: Searcher, context: SearchContext | None, allow: 
     if context is None or not context.story_docs:
         return 0
     story_docs = context.story_docs
-    if len(story_docs) * SKIP_RATIO < q.estimate_size(searcher.reader()):
-        members = sorted(d for d in story_docs if allow is None or d in allow.docs)
-        matching = list(_matching_among(q, searcher, members))
-    else:
-        matching = []
-        for count, docnum in enumerate(matching_docs(q, searcher, allow), 1):
-            if docnum in story_docs:
-                matching.append(docnum)
-            if deadline is not None and count % 4096 == 0 and time.perf_counter() > deadline:
-                return 0
+    visit = _fold_by_visiting(q, searcher, context)
+    if visit is not None:
+        _count, partial, folded = _count_docs(q, searcher, deadline if deadline is not None else math.inf, allow,
+                                              visit)
+        return 0 if partial or folded is None else folded
+    members = sorted(d for d in story_docs if allow is None or d in allow.docs)
+    matching = list(_matching_among(q, searcher, members))
     return len(matching) - len({story_docs[d] for d in matching})
 
 
@@ -818,6 +839,7 @@ def run_search(searcher: Searcher, text: str, options: SearchOptions | None = No
     wanted = options.offset + options.limit
     terms = _highlight_terms(strict, searcher) if options.highlight else None
     seen: set[str] = set()
+    strict_folded: int | None = None  # counted with the matches when that pass visits them all
     # 2. rank
     if options.sort == "relevance":
         scored_strict = expand_languages(with_field_boosts(strict_parsed), languages)
@@ -827,7 +849,8 @@ def run_search(searcher: Searcher, text: str, options: SearchOptions | None = No
         if allow is None and not (story_context and story_context.story_docs):
             strict_total, partial = _count(strict_results, scored_strict, searcher, deadline)
         else:  # Whoosh's count would leave out what the collector filtered or folded
-            strict_total, partial = _count_docs(strict, searcher, deadline, allow)
+            strict_total, partial, strict_folded = _count_docs(strict, searcher, deadline, allow,
+                                                               _fold_by_visiting(strict, searcher, story_context))
             partial = partial or strict_results.partial
         listed = strict
         if tiered and len(kept) < wanted:
@@ -840,7 +863,8 @@ def run_search(searcher: Searcher, text: str, options: SearchOptions | None = No
             partial = partial or loose_results.partial
     else:
         facet = _date_facet(context, newest=options.sort == "newest")
-        strict_total, partial = _count_docs(strict, searcher, deadline, allow)
+        strict_total, partial, strict_folded = _count_docs(strict, searcher, deadline, allow,
+                                                           _fold_by_visiting(strict, searcher, story_context))
         listed = strict if strict_total or not tiered else loose
         kept, results = _collapsed(
             lambda k, story_of, shown: top_results(searcher, listed, k, deadline=deadline, sortedby=facet,
@@ -852,12 +876,18 @@ def run_search(searcher: Searcher, text: str, options: SearchOptions | None = No
     # 3. count
     total = strict_total
     counted = strict
+    folded = strict_folded
     if tiered and (options.sort == "relevance" or listed is loose):
-        # Every article with all the words has some: count the any-word matches (no scoring).
-        total, loose_partial = _count_docs(loose, searcher, deadline, allow)
+        # Every article with all the words has some: count the any-word matches (no scoring),
+        # and the copies among them in the same pass when that is the cheaper way.
+        total, loose_partial, folded = _count_docs(loose, searcher, deadline, allow,
+                                                   _fold_by_visiting(loose, searcher, story_context))
         partial = partial or loose_partial
         counted = loose
-    folded = 0 if partial else _folded(counted, searcher, story_context, allow, deadline + TIME_LIMIT)
+    if partial:
+        folded = 0
+    elif folded is None:
+        folded = _folded(counted, searcher, story_context, allow, deadline + TIME_LIMIT)
     facets = None
     if options.facets:
         facets, facets_partial = count_facets(strict if strict_total or not tiered else loose, searcher, context,
@@ -961,7 +991,7 @@ def similar_articles(searcher: Searcher, article_id: str, options: SearchOptions
     terms = dict.fromkeys(SNIPPETS, frozenset(term for term, _ in key_terms)) if options.highlight else None
     hits = _page(kept[options.offset:wanted], searcher, terms, story_context, options.collapse)
     others = query.AndNot(q, mask)
-    total, partial = _count_docs(others, searcher, started + TIME_LIMIT, allow)
+    total, partial, _ = _count_docs(others, searcher, started + TIME_LIMIT, allow)
     return SearchResults(query=label, total=total, hits=tuple(hits), took=time.perf_counter() - started,
                          offset=options.offset, partial=partial or results.partial,
                          collapsed=0 if partial else _folded(others, searcher, story_context, allow,
