@@ -1,4 +1,4 @@
-"""Syndicated-copy detection (searchnews.duplicates): is the threshold right, and what does it cost?
+"""Syndicated-copy detection (searchnews.index.stories): is the threshold right, and what does it cost?
 
 Usage (from the repository root, with the project installed):
 
@@ -245,7 +245,7 @@ def quality_table(kinds: np.ndarray, scores: dict[str, np.ndarray], thresholds, 
 def reuters_copies(rnd: random.Random) -> list[str]:
     """The stories StoryTable finds in an index of all Reuters articles; 10 random pairs to judge."""
     from searchnews import NewsIndex
-    from searchnews.indexing import open_index
+    from searchnews.index.writing import open_index
 
     records = {r["id"]: r for r in corpora.reuters_records()}
     index = corpora.DATA / "index-reuters"
@@ -389,7 +389,7 @@ def lsh_rebuild_seconds(index: Path) -> tuple[float, int]:
 
 
 def run_cost(size: int, index: Path | None) -> list[str]:
-    from searchnews.indexing import open_index
+    from searchnews.index.writing import open_index
 
     target = index or corpora.DATA / f"index-{size}"
     build = build_index(size, target) if index is None else None

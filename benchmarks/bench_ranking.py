@@ -174,7 +174,7 @@ class Fts5:
         return [row[0] for row in rows]
 
 
-#: The settings of searchnews that the benchmark can vary without re-indexing (see searchnews/schema.py).
+#: The settings of searchnews that the benchmark can vary without re-indexing (see searchnews/index/schema.py).
 TUNABLE = ("FIELD_WEIGHTS", "BM25_B", "BM25_K1", "PROXIMITY_WEIGHT", "PROXIMITY_SLOP")
 
 
@@ -184,7 +184,7 @@ class Searchnews:
     def __init__(self, index: Path, settings: dict | None = None) -> None:
         from whoosh import index as whoosh_index
 
-        from searchnews import schema
+        from searchnews.index import schema
 
         self.schema = schema
         self.settings = settings or {}
@@ -222,7 +222,7 @@ class Searchnews:
         return applied()
 
     def __call__(self, query: str, depth: int) -> list[str]:
-        from searchnews.searching import run_search
+        from searchnews.search.searching import run_search
 
         with self._applied():
             if self.settings.get("ALL_WORDS_FIRST", True):
@@ -232,7 +232,13 @@ class Searchnews:
 
     def _any_word(self, text: str, depth: int) -> list[str]:
         """A variant for tuning: every article with any of the words, in one BM25F ranking (no tiers)."""
-        from searchnews.searching import expand_languages, index_languages, parse_query, top_results, with_field_boosts
+        from searchnews.search.searching import (
+            expand_languages,
+            index_languages,
+            parse_query,
+            top_results,
+            with_field_boosts,
+        )
 
         strict, loose = parse_query(text, self.searcher.schema)
         languages = index_languages(self.searcher)

@@ -1,4 +1,4 @@
-"""How good and how fast "did you mean" is (searchnews.suggest) on a real corpus.
+"""How good and how fast "did you mean" is (searchnews.search.suggest) on a real corpus.
 
 Usage:
     python benchmarks/bench_suggest.py [CORPUS] [--index DIR] [--samples N] [--seed S]
@@ -23,7 +23,7 @@ be seldom. Times are the median and 95th
 percentile of suggest() alone, in ms, as CPU time of this process (steadier
 on a shared machine) and wall-clock time: one-word typo queries, three-word
 queries with one typo, and three-word queries without one (the cost when
-nothing needs correcting). ``--set NAME=VALUE`` overrides a heuristic of searchnews.suggest
+nothing needs correcting). ``--set NAME=VALUE`` overrides a heuristic of searchnews.search.suggest
 (``--set DF_RATIO=200 --set MIN_DF=1``).
 """
 
@@ -39,10 +39,10 @@ import time
 from pathlib import Path
 
 from searchnews import NewsIndex
-from searchnews import schema as S
-from searchnews import suggest as suggest_module
-from searchnews.analysis import WORD, analysis_language, is_stop, term_of
-from searchnews.searching import index_languages
+from searchnews.index import schema as S
+from searchnews.index.analysis import WORD, analysis_language, is_stop, term_of
+from searchnews.search import suggest as suggest_module
+from searchnews.search.searching import index_languages
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # benchmarks/ is a folder of scripts, not a package
@@ -181,12 +181,12 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="override a heuristic of searchnews.suggest")
+                        help="override a heuristic of searchnews.search.suggest")
     args = parser.parse_args()
     for setting in args.set:
         name, _, value = setting.partition("=")
         if not hasattr(suggest_module, name):
-            parser.error(f"searchnews.suggest has no {name}")
+            parser.error(f"searchnews.search.suggest has no {name}")
         setattr(suggest_module, name, type(getattr(suggest_module, name))(value))
     if args.index is not None:
         run(args.index, args.samples, args.seed)

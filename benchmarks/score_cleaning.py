@@ -45,9 +45,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from searchnews.cleaning import clean_file
 from searchnews.errors import SearchnewsError
-from searchnews.learning import learn_boilerplate
+from searchnews.ingest.cleaning import clean_file
+from searchnews.ingest.learning import learn_boilerplate
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "cleaning_gold"

@@ -35,7 +35,7 @@ def __getattr__(name: str):
     # The cleaning functions are loaded on first use: importing searchnews to query an
     # index should not pay for the cleaning pipeline (regexes, date parser, trafilatura).
     if name in _CLEANING:
-        from . import cleaning
+        from .ingest import cleaning
 
         return getattr(cleaning, name)
     raise AttributeError(f"module 'searchnews' has no attribute {name!r}")

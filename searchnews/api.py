@@ -25,16 +25,16 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Union
 
-from . import schema as S
 from .errors import ArticleNotFound, SearchnewsError
-from .indexing import Indexer, Progress, create_index, index_exists, open_index, retry_on_commit
+from .index import schema as S
+from .index.writing import Indexer, Progress, create_index, index_exists, open_index, retry_on_commit
 from .models import Article, Copy, IndexReport, IndexStats, SearchResults
-from .searching import SearchContext, SearchOptions, matching_dates, run_search, similar_articles
+from .search.searching import SearchContext, SearchOptions, matching_dates, run_search, similar_articles
 
 if TYPE_CHECKING:
     import datetime as dt
 
-    from .timeline import Timeline
+    from .search.timeline import Timeline
 
 #: A date or period as the filters take it: a datetime or date, or text such as
 #: ``2022-11-26``, ``2022-11``, ``2022`` or ``7d`` (see :func:`searchnews.filters.parse_when`).
@@ -195,7 +195,7 @@ class NewsIndex:
         The articles counted are those with all the words of a plain-words
         query (those with some, when none has them all).
         """
-        from .timeline import build_timeline
+        from .search.timeline import build_timeline
 
         context = self._context()
         dates, _partial = matching_dates(context.searcher, query, _filters(since, until, sources, languages),
@@ -247,7 +247,7 @@ class NewsIndex:
 
 
 def _filters(since: When, until: When, sources: Iterable[str], languages: Iterable[str]):
-    from .filters import Filters
+    from .search.filters import Filters
 
     if isinstance(sources, str) or isinstance(languages, str):
         raise TypeError("sources and languages are lists of names, not one string")
@@ -257,7 +257,7 @@ def _filters(since: When, until: When, sources: Iterable[str], languages: Iterab
 def _half_life(value: str | dt.timedelta | None):
     if value is None or not isinstance(value, str):
         return value
-    from .filters import parse_half_life
+    from .search.filters import parse_half_life
 
     return parse_half_life(value)
 

@@ -20,11 +20,11 @@ import click
 from . import __version__
 from .api import INDEX_ENV, NewsIndex, default_index_path
 from .errors import FilterError, QuerySyntaxError, SearchnewsError
-from .highlighting import render_ansi, render_html
 from .models import Article, Copy, Facets, FileProblem, Hit, IndexReport, SearchResults
+from .search.highlighting import render_ansi, render_html
 
 if TYPE_CHECKING:
-    from .learning import LearnedBoilerplate
+    from .ingest.learning import LearnedBoilerplate
 
 # The cleaning pipeline is imported by the commands that use it (index, clean):
 # `searchnews query` starts faster without it.
@@ -130,7 +130,7 @@ def index_command(paths: tuple[str, ...], index_path: str, rebuild: bool, follow
 
 
 def _run_with_progress(ix: NewsIndex, paths, follow_symlinks: bool) -> IndexReport:
-    from .indexing import COPIES_STAGE
+    from .index.writing import COPIES_STAGE
 
     if not sys.stderr.isatty():
         return ix.add(list(paths), follow_symlinks=follow_symlinks)
@@ -442,7 +442,7 @@ def _describe_filters(since, until, sources, languages) -> str:
     """The filters given, in words, for messages ("since 2022-11-01 · source AFP")."""
     if not (since or until or sources or languages):
         return ""
-    from .filters import Filters
+    from .search.filters import Filters
 
     return Filters.parse(since=since, until=until, sources=sources, languages=languages).describe()
 
@@ -514,13 +514,13 @@ def timeline_command(query: str, index_path: str, by: str, since: str | None, un
         with NewsIndex.open(index_path) as ix:
             timeline = ix.timeline(query, by, since=since, until=until, sources=sources, languages=languages)
         if plot_path:
-            from .timeline import plot
+            from .search.timeline import plot
 
             plot(timeline, plot_path)
     if as_json:
         click.echo(json.dumps(timeline.to_dict(), ensure_ascii=False))
     else:
-        from .timeline import render_chart
+        from .search.timeline import render_chart
 
         use_color = sys.stdout.isatty() if color is None else color
         click.echo(f"Articles matching {timeline.query!r} per {timeline.by}:")
@@ -599,8 +599,8 @@ def clean_command(files: tuple[str, ...], as_json: bool, explain: bool, learn: b
       searchnews clean --explain corpus/txt/2022-11-19-kcna-icbm-launch.txt
       searchnews clean --json corpus/json/wire.jsonl | jq .headline
     """
-    from .cleaning import read_file
-    from .learning import LearnedBoilerplate
+    from .ingest.cleaning import read_file
+    from .ingest.learning import LearnedBoilerplate
 
     failed = 0
     learned_by_group: dict[str, LearnedBoilerplate] = {}
@@ -633,7 +633,7 @@ def clean_command(files: tuple[str, ...], as_json: bool, explain: bool, learn: b
 
 def _learned_for(path: str, cache: dict[str, LearnedBoilerplate]) -> LearnedBoilerplate:
     """What is learned from the group (folder, or JSON file) of ``path``, learned once per group."""
-    from .learning import group_of, learn_boilerplate
+    from .ingest.learning import group_of, learn_boilerplate
 
     group = group_of(path)
     if group not in cache:
@@ -647,9 +647,9 @@ def _learned_for(path: str, cache: dict[str, LearnedBoilerplate]) -> LearnedBoil
 
 
 def _explain(path: str, learned: LearnedBoilerplate) -> int:
-    from .cleaning import explain_text, line_key
-    from .corpus import FORMATS, decode
-    from .learning import group_of
+    from .ingest.cleaning import explain_text, line_key
+    from .ingest.corpus import FORMATS, decode
+    from .ingest.learning import group_of
 
     if FORMATS.get(os.path.splitext(path)[1].lower()) != "text":
         click.echo(f"Error: {path}: --explain works on .txt files", err=True)

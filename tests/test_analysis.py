@@ -9,7 +9,7 @@ from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, Stem
 from whoosh.support.charset import accent_map
 
 from searchnews import NewsIndex
-from searchnews.analysis import NewsAnalyzer, analysis_language, mark_language, terms_by_language
+from searchnews.index.analysis import NewsAnalyzer, analysis_language, mark_language, terms_by_language
 
 TEXT = ("Oil prices rose on Tuesday as OPEC+ ministers met in Vienna; the U.S. said sanctions on "
         "Caf\u00e9 owners in \u0130stanbul were \u201cunrelated\u201d. A 3.5% rise, said the ministry's spokesman.")
@@ -122,7 +122,7 @@ def test_stored_headline_has_no_language_marker(mixed):
 
 
 def test_a_table_of_figures_has_no_language():
-    from searchnews.language import detect_language
+    from searchnews.ingest.language import detect_language
 
     table = ["Shr one dlr vs 73 cts", "Net 12.6 mln vs 15.8 mln", "Revs 337.3 mln vs 315.2 mln"]
     assert detect_language("BROWN-FORMAN INC <BFD> 4TH QTR NET", table) is None
@@ -133,6 +133,6 @@ def test_a_table_of_figures_has_no_language():
     ("El gobierno anunció ayer un nuevo plan para mejorar la educación en las escuelas públicas del país.", "es"),
 ])
 def test_other_languages_are_detected(text, language):
-    from searchnews.language import detect_language
+    from searchnews.ingest.language import detect_language
 
     assert detect_language("", [text]) == language

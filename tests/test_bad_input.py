@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from searchnews import NewsIndex, corpus
-from searchnews.cleaning import read_file
+from searchnews import NewsIndex
 from searchnews.cli import cli
+from searchnews.ingest import corpus
+from searchnews.ingest.cleaning import read_file
 from searchnews.models import Article, FileProblem
 
 GOOD = ("Ferry timetable changes from Monday\n\n"

@@ -1,4 +1,4 @@
-"""Tests for searchnews.cleaning: plain text, JSON records, HTML pages and files.
+"""Tests for searchnews.ingest.cleaning: plain text, JSON records, HTML pages and files.
 
 Every text here is fictional and written for these tests; it imitates the shape
 of scraped news (repeated headlines, caption credits, promo lines, wire
@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from searchnews.cleaning import (
+from searchnews.errors import DocumentError
+from searchnews.ingest.cleaning import (
     LineDecision,
     clean_file,
     clean_html,
@@ -23,7 +24,6 @@ from searchnews.cleaning import (
     explain_text,
     read_file,
 )
-from searchnews.errors import DocumentError
 from searchnews.models import Article, FileProblem
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -804,7 +804,7 @@ def test_every_disclaimer_pattern_needs_one_of_the_hints():
     """The hints let most lines skip the disclaimer patterns: each pattern must contain one."""
     import re
 
-    from searchnews import boilerplate as bp
+    from searchnews.ingest import boilerplate as bp
 
     for pattern in bp.DISCLAIMERS:
         literal = re.sub(r"\\[bsdw]|[\\^$?*+.|(){}\[\]]", " ", pattern.pattern.lower())

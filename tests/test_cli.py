@@ -261,7 +261,7 @@ def test_version(runner):
 
 
 def test_query_at_time_limit_says_so(runner, index_dir, monkeypatch):
-    from searchnews import searching
+    from searchnews.search import searching
 
     monkeypatch.setattr(searching, "TIME_LIMIT", 0.0)
     monkeypatch.setattr(searching, "MIN_BUDGET", 0.0)

@@ -1,4 +1,4 @@
-"""Tests for searchnews.corpus: walking folders, decoding bytes and reading raw documents."""
+"""Tests for searchnews.ingest.corpus: walking folders, decoding bytes and reading raw documents."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-import searchnews.corpus as corpus
-from searchnews.corpus import RawDocument, SourceFile, article_id, decode, read_documents, walk
+import searchnews.ingest.corpus as corpus
 from searchnews.errors import CorpusError, DocumentError
+from searchnews.ingest.corpus import RawDocument, SourceFile, article_id, decode, read_documents, walk
 from searchnews.models import FileProblem
 
 ARTICLE_TEXT = ("Lakeside council approves new cycle lanes\n\n"

@@ -1,4 +1,4 @@
-"""Tests for searchnews.dates.parse_date."""
+"""Tests for searchnews.ingest.dates.parse_date."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from searchnews.dates import parse_date
+from searchnews.ingest.dates import parse_date
 
 
 @pytest.mark.parametrize("text, expected", [

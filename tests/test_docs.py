@@ -59,7 +59,7 @@ def test_every_command_is_in_the_readme(command):
 
 
 def test_every_query_field_is_documented():
-    from searchnews.schema import FIELD_ALIASES
+    from searchnews.index.schema import FIELD_ALIASES
 
     syntax = README.split("## Query syntax", 1)[1].split("\n## ", 1)[0]
     for alias in FIELD_ALIASES:
@@ -70,7 +70,7 @@ def test_every_query_field_is_documented():
 
 
 def test_field_weights_in_readme_match_the_code():
-    from searchnews.schema import BM25_B, FIELD_WEIGHTS
+    from searchnews.index.schema import BM25_B, FIELD_WEIGHTS
 
     ranking = README.split("## Ranking", 1)[1].split("\n## ", 1)[0]
     for field, weight in FIELD_WEIGHTS.items():

@@ -26,8 +26,8 @@ from pathlib import Path
 import pytest
 
 from searchnews import IndexNotWritable, NewsIndex
-from searchnews import duplicates as D
-from searchnews.duplicates import STORIES_NAME, StoryTable
+from searchnews.index import stories as D
+from searchnews.index.stories import STORIES_NAME, StoryTable
 
 WIRE = [
     "A passenger ferry caught fire on Lake Orvel on Saturday evening, forcing 42 people to jump into the "
@@ -136,7 +136,7 @@ def news(tmp_path) -> Path:
 
 def test_signature_is_the_same_in_another_process():
     body = " ".join(WIRE)
-    code = ("import sys; from searchnews.duplicates import signature; "
+    code = ("import sys; from searchnews.index.stories import signature; "
             "sys.stdout.write(signature(sys.stdin.read()).tobytes().hex())")
     other = subprocess.run([sys.executable, "-c", code], input=body, capture_output=True, text=True, check=True,
                            env=dict(os.environ, PYTHONHASHSEED="12345"))
@@ -380,7 +380,7 @@ def test_readers_work_in_a_read_only_folder(news):
             if probe is None or probe.returncode:
                 pytest.skip("another user cannot run this Python environment, and root ignores permissions "
                             "(test_reading_the_table_writes_nothing_so_a_read_only_folder_will_do covers it)")
-        code = ("import sys; from searchnews.duplicates import StoryTable\n"
+        code = ("import sys; from searchnews.index.stories import StoryTable\n"
                 "with StoryTable.open(sys.argv[1], readonly=True) as table: print(sorted(table.story_map().values()))")
         result = subprocess.run([sys.executable, "-c", code, str(index)], capture_output=True, text=True, **kwargs)
         assert result.returncode == 0, result.stderr
@@ -435,7 +435,7 @@ def _many_articles(folder: Path, count: int) -> None:
 
 
 def test_ctrl_c_in_a_sync_keeps_its_committed_batches_and_the_next_sync_completes(tmp_path, monkeypatch):
-    from searchnews.indexing import open_index
+    from searchnews.index.writing import open_index
 
     folder, index = tmp_path / "news", tmp_path / "index"
     _many_articles(folder, 12)

@@ -34,7 +34,7 @@ from pathlib import Path
 import pytest
 
 from searchnews import IndexLocked, IndexNotWritable, NewsIndex
-from searchnews.indexing import COMMIT_EVERY_ENV, MANIFEST_NAME
+from searchnews.index.writing import COMMIT_EVERY_ENV, MANIFEST_NAME
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and locks")
 
@@ -371,7 +371,7 @@ def test_lock_taken_between_two_commits_stops_with_the_lock_message(corpus, tmp_
 
     monkeypatch.setattr(SegmentWriter, "_finish", commit_then_lose_the_lock)
     with NewsIndex.create(index) as ix:
-        from searchnews.indexing import Indexer
+        from searchnews.index.writing import Indexer
 
         with pytest.raises(IndexLocked, match="another searchnews process is writing to"):
             Indexer(ix._ix, ix.path, commit_every=10).run([folder])
@@ -386,7 +386,7 @@ def test_lock_taken_between_two_commits_stops_with_the_lock_message(corpus, tmp_
 
 def test_run_that_waited_for_the_lock_sees_what_the_other_committed(corpus, tmp_path, monkeypatch):
     """A run plans its work only once it holds the lock, so another run's commits are not added twice."""
-    from searchnews.indexing import Indexer
+    from searchnews.index.writing import Indexer
 
     folder, expected = corpus
     index = tmp_path / "index"

@@ -8,10 +8,10 @@ import pytest
 from whoosh import query as wq
 from whoosh.index import create_in
 
-from searchnews import schema as S
 from searchnews.errors import FilterError, SearchnewsError
-from searchnews.filters import Filters, parse_half_life, parse_when
-from searchnews.schema import make_schema
+from searchnews.index import schema as S
+from searchnews.index.schema import make_schema
+from searchnews.search.filters import Filters, parse_half_life, parse_when
 
 NOW = dt.datetime(2023, 5, 31, 15, 30)
 WHEN_FORMS = "use a day (2022-11-26), a month (2022-11), a year (2022) or a period back from today (7d, 2w, 3m, 1y)"

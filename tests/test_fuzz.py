@@ -18,12 +18,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from searchnews import NewsIndex, QuerySyntaxError
-from searchnews import corpus as corpus_module
-from searchnews.cleaning import clean_file, read_file
 from searchnews.cli import cli
 from searchnews.errors import FilterError, SearchnewsError
+from searchnews.ingest import corpus as corpus_module
+from searchnews.ingest.cleaning import clean_file, read_file
 from searchnews.models import Article, FileProblem, SearchResults
-from searchnews.querysyntax import MAX_QUERY_CHARS
+from searchnews.search.querysyntax import MAX_QUERY_CHARS
 
 GOOD = "Harbour budget approved\n\nThe council met on Tuesday and approved the harbour budget for next year.\n"
 MB = 1024 * 1024

@@ -1,11 +1,11 @@
-"""Tests for the snippet renderers of searchnews.highlighting."""
+"""Tests for the snippet renderers of searchnews.search.highlighting."""
 
 from __future__ import annotations
 
 import pytest
 
-from searchnews.highlighting import ELLIPSIS, join, render_ansi, render_html, render_plain
 from searchnews.models import Snippet
+from searchnews.search.highlighting import ELLIPSIS, join, render_ansi, render_html, render_plain
 
 TEXT = "Seoul slaps fresh sanctions on bankers after ICBM launch"
 # "sanctions" is 18..27, "ICBM" is 45..49

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from searchnews import CorpusError, IndexCorrupt, IndexLocked, IndexNotFound, NewsIndex
-from searchnews.indexing import MANIFEST_NAME, Indexer
+from searchnews.index.writing import MANIFEST_NAME, Indexer
 
 ARTICLE = """{headline}
 

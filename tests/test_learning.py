@@ -1,4 +1,4 @@
-"""Boilerplate learned from the corpus (searchnews.learning), relative stamps, and `clean --explain`."""
+"""Boilerplate learned from the corpus (searchnews.ingest.learning), relative stamps, and `clean --explain`."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from searchnews.cleaning import clean_text, explain_text, line_key, read_file
 from searchnews.cli import cli
-from searchnews.corpus import walk
-from searchnews.learning import MIN_ARTICLES, LearnedBoilerplate, group_of, learn_boilerplate
+from searchnews.ingest.cleaning import clean_text, explain_text, line_key, read_file
+from searchnews.ingest.corpus import walk
+from searchnews.ingest.learning import MIN_ARTICLES, LearnedBoilerplate, group_of, learn_boilerplate
 from searchnews.models import Article
 
 PROMO = "Get the Lakeside Daily app for breaking alerts on your phone"

@@ -8,11 +8,11 @@ import tempfile
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from searchnews.cleaning import clean_string, clean_text, read_file
-from searchnews.corpus import decode
 from searchnews.errors import QuerySyntaxError, SearchnewsError
+from searchnews.ingest.cleaning import clean_string, clean_text, read_file
+from searchnews.ingest.corpus import decode
 from searchnews.models import Article, FileProblem
-from searchnews.querysyntax import check_query
+from searchnews.search.querysyntax import check_query
 
 SETTINGS = settings(max_examples=200, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow])

@@ -1,12 +1,12 @@
-"""Tests for searchnews.querysyntax.check_query and QuerySyntaxError."""
+"""Tests for searchnews.search.querysyntax.check_query and QuerySyntaxError."""
 
 from __future__ import annotations
 
 import pytest
 
 from searchnews.errors import QuerySyntaxError, SearchnewsError
-from searchnews.querysyntax import MAX_QUERY_CHARS, MAX_QUERY_TERMS, check_query
-from searchnews.schema import FIELD_ALIASES
+from searchnews.index.schema import FIELD_ALIASES
+from searchnews.search.querysyntax import MAX_QUERY_CHARS, MAX_QUERY_TERMS, check_query
 
 FIELD_LIST = ("agency, author, authors, body, caption, captions, date, headline, lang, language, place, "
               "source, text, title, url")

@@ -14,8 +14,8 @@ from whoosh import fields, query
 from whoosh.filedb.filestore import RamStorage
 
 from searchnews import NewsIndex
-from searchnews.schema import NewsBM25F, make_scoring
-from searchnews.searching import top_results
+from searchnews.index.schema import NewsBM25F, make_scoring
+from searchnews.search.searching import top_results
 
 
 @pytest.fixture(scope="module")

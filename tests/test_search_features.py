@@ -9,7 +9,7 @@ import pytest
 
 from searchnews import ArticleNotFound, NewsIndex
 from searchnews.errors import FilterError
-from searchnews.searching import RECENCY_WEIGHT
+from searchnews.search.searching import RECENCY_WEIGHT
 
 
 @pytest.fixture(scope="module")

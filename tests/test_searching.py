@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from searchnews import NewsIndex, QuerySyntaxError
-from searchnews.schema import make_schema
-from searchnews.searching import MAX_LIMIT, parse_query
+from searchnews.index.schema import make_schema
+from searchnews.search.searching import MAX_LIMIT, parse_query
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +175,7 @@ def test_parse_query_relaxes_only_plain_words():
 
 
 def test_wildcard_matching_too_many_words_is_refused(ix, monkeypatch):
-    from searchnews import searching
+    from searchnews.search import searching
 
     monkeypatch.setattr(searching, "MAX_EXPANSIONS", 3)
     with pytest.raises(QuerySyntaxError, match="'co\\*' matches more than 3 words in the index: add letters"):
@@ -184,7 +184,7 @@ def test_wildcard_matching_too_many_words_is_refused(ix, monkeypatch):
 
 
 def test_time_limit_returns_partial_results(ix, monkeypatch):
-    from searchnews import searching
+    from searchnews.search import searching
 
     monkeypatch.setattr(searching, "TIME_LIMIT", 0.0)
     monkeypatch.setattr(searching, "MIN_BUDGET", 0.0)

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from searchnews import NewsIndex
-from searchnews import schema as S
-from searchnews.suggest import Suggestion, edit_distance, max_distance, suggest
+from searchnews.index import schema as S
+from searchnews.search.suggest import Suggestion, edit_distance, max_distance, suggest
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import textwrap
 import pytest
 
 from searchnews.errors import SearchnewsError
-from searchnews.timeline import MAX_BAR_ROWS, Bucket, Timeline, build_timeline, plot, render_chart
+from searchnews.search.timeline import MAX_BAR_ROWS, Bucket, Timeline, build_timeline, plot, render_chart
 
 
 def day(text: str) -> dt.datetime:

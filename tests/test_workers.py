@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from searchnews import NewsIndex, indexing
-from searchnews.corpus import SourceFile, walk
-from searchnews.indexing import Indexer
-from searchnews.workers import _balance, default_workers
+from searchnews import NewsIndex
+from searchnews.index import writing as indexing
+from searchnews.index.workers import _balance, default_workers
+from searchnews.index.writing import Indexer
+from searchnews.ingest.corpus import SourceFile, walk
 
 
 @pytest.fixture

@@ -67,9 +67,9 @@ from typing import NamedTuple
 
 from whoosh.support.charset import accent_map
 
-from . import schema as S
-from .analysis import STOPS, WORD, analysis_language, is_stop, term_of
-from .errors import QuerySyntaxError
+from ..errors import QuerySyntaxError
+from ..index import schema as S
+from ..index.analysis import STOPS, WORD, analysis_language, is_stop, term_of
 from .querysyntax import check_query
 from .searching import index_languages
 

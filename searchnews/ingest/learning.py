@@ -35,9 +35,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from ..errors import DocumentError
+from ..models import FileProblem
 from .corpus import FORMATS, RawDocument, SourceFile, read_documents
-from .errors import DocumentError
-from .models import FileProblem
 
 __all__ = ["MAX_WORDS", "MIN_ARTICLES", "MIN_SHARE", "LearnedBoilerplate", "group_of", "learn_boilerplate"]
 

@@ -36,12 +36,12 @@ from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
+from ..ingest.cleaning import read_file
+from ..ingest.corpus import SourceFile
+from ..ingest.learning import group_of
+from ..models import Article, FileProblem
 from . import schema as S
 from .analysis import mark_language
-from .cleaning import read_file
-from .corpus import SourceFile
-from .learning import group_of
-from .models import Article, FileProblem
 
 __all__ = ["FileResult", "InProcess", "RoundResult", "WorkerPool", "default_workers", "document", "index_files"]
 

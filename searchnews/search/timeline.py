@@ -39,7 +39,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import SearchnewsError
+from ..errors import SearchnewsError
 
 __all__ = [
     "AUTO_DAY_MAX_DAYS",

@@ -49,8 +49,8 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from whoosh import query as wq
 
-from . import schema as S
-from .errors import FilterError
+from ..errors import FilterError
+from ..index import schema as S
 
 __all__ = ["Filters", "parse_half_life", "parse_when"]
 

@@ -23,8 +23,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..errors import DocumentError
 from .dates import parse_date
-from .errors import DocumentError
 from .language import language_code
 
 __all__ = ["Page", "extract_page"]

@@ -28,8 +28,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import CorpusError, DocumentError
-from .models import FileProblem
+from ..errors import CorpusError, DocumentError
+from ..models import FileProblem
 
 __all__ = [
     "FORMATS",

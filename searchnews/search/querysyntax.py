@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 
-from .errors import QuerySyntaxError
-from .schema import DATE, FIELD_ALIASES
+from ..errors import QuerySyntaxError
+from ..index.schema import DATE, FIELD_ALIASES
 
 __all__ = ["MAX_PHRASES", "MAX_QUERY_CHARS", "MAX_QUERY_TERMS", "check_query", "check_wildcard"]
 

@@ -40,12 +40,12 @@ from whoosh.query import Query
 from whoosh.searching import Searcher, TimeLimit
 from whoosh.util.times import TimeError, datetime_to_long, long_to_datetime
 
-from . import schema as S
-from .analysis import DEFAULT_LANGUAGE, analysis_language, is_stop, mark_language, term_of
-from .errors import ArticleNotFound, FilterError, QuerySyntaxError
+from ..errors import ArticleNotFound, FilterError, QuerySyntaxError
+from ..index import schema as S
+from ..index.analysis import DEFAULT_LANGUAGE, analysis_language, is_stop, mark_language, term_of
+from ..models import Copy, Facets, Hit, SearchResults
 from .filters import Filters
 from .highlighting import SNIPPET_CHARS, find_matches, query_terms, snippets
-from .models import Copy, Facets, Hit, SearchResults
 from .querysyntax import check_query
 
 __all__ = [
@@ -592,7 +592,7 @@ class SearchContext:
     def _story_data(self) -> tuple[dict[str, str], dict[int, str] | None]:
         if not self.path:
             return {}, {}
-        from .duplicates import StoryTable
+        from ..index.stories import StoryTable
 
         with StoryTable.open(self.path, readonly=True) as table:
             return table.story_map(), table.story_docs(self.searcher)
@@ -618,7 +618,7 @@ class SearchContext:
         saved = self._story_data[1]
         if saved is not None:  # saved by the index run for this version of the index
             return saved
-        from .duplicates import docnums_of
+        from ..index.stories import docnums_of
 
         found = docnums_of(self.searcher, set(self.stories))
         return {docnum: self.stories[article_id] for article_id, docnum in found.items()}

@@ -70,8 +70,8 @@ from typing import TYPE_CHECKING
 
 from whoosh.support.charset import accent_map
 
+from ..errors import IndexNotWritable
 from . import schema as S
-from .errors import IndexNotWritable
 
 if TYPE_CHECKING:
     import numpy as np

@@ -31,12 +31,12 @@ from typing import TYPE_CHECKING
 from whoosh import index as whoosh_index
 from whoosh.index import EmptyIndexError, IndexVersionError, LockError
 
+from ..errors import CorpusError, IndexCorrupt, IndexLocked, IndexNotFound, IndexNotWritable
+from ..models import Article, FileProblem, IndexReport
 from . import schema as S
-from .errors import CorpusError, IndexCorrupt, IndexLocked, IndexNotFound, IndexNotWritable
-from .models import Article, FileProblem, IndexReport
 
 if TYPE_CHECKING:
-    from .corpus import SourceFile
+    from ..ingest.corpus import SourceFile
     from .workers import FileResult
 
 # The cleaning pipeline (cleaning, corpus, learning, workers) is imported where a run
@@ -312,9 +312,9 @@ class Indexer:
         On ``KeyboardInterrupt`` the run stops; every round committed before
         it is kept, and the report says the run was interrupted.
         """
-        from .corpus import SourceFile, walk
-        from .duplicates import StoryTable
-        from .learning import group_of, learn_boilerplate
+        from ..ingest.corpus import SourceFile, walk
+        from ..ingest.learning import group_of, learn_boilerplate
+        from .stories import StoryTable
 
         started = time.perf_counter()
         # 1. walk
@@ -499,8 +499,8 @@ class Indexer:
 
     def _keep_later_copies(self, writer, duplicates: dict[str, str], learned) -> None:
         """Delete every copy of each duplicated id, and add back the copy from the later file."""
-        from .cleaning import read_file
-        from .learning import group_of
+        from ..ingest.cleaning import read_file
+        from ..ingest.learning import group_of
         from .workers import document
 
         for article_id, path in duplicates.items():

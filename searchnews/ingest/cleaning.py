@@ -43,12 +43,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ..errors import DocumentError
+from ..models import Article, FileProblem
 from . import boilerplate as bp
 from .corpus import FORMATS, RawDocument, SourceFile, article_id, read_documents
 from .dates import parse_date
-from .errors import DocumentError
 from .language import detect_language, language_code
-from .models import Article, FileProblem
 
 __all__ = [
     "LineDecision",

@@ -28,8 +28,8 @@ import html
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from .analysis import DEFAULT_LANGUAGE, MIN_WORD, WORD, term_of
-from .models import Snippet
+from ..index.analysis import DEFAULT_LANGUAGE, MIN_WORD, WORD, term_of
+from ..models import Snippet
 
 __all__ = ["ELLIPSIS", "find_matches", "query_terms", "render_ansi", "render_html", "render_plain", "snippets"]
 
