@@ -31,8 +31,10 @@ def headlines(ix, text, limit=3):
 @pytest.mark.parametrize(("text", "top"), [
     ("oil prices", ["Oil slides to lowest this year as China protests fuel demand fears",
                     "EU price cap on Russian oil takes effect as tankers queue off Turkey"]),
+    # The second and third were 8.14 and 8.13 with Whoosh's one-byte field lengths; exact lengths
+    # (the array codec) give 8.18 and 8.17 the other way round.
     ("missile launch japan", ["North Korean missile flies over Japan, triggering alerts and evacuation warnings",
-                              "North Korea says Kim oversaw test of 'most powerful' ICBM"]),
+                              "North Korea tests 'high-thrust' solid-fuel engine for new strategic weapon"]),
     ("world cup final", ["“We screamed until we had no voice left”: Lakeside fans ride World Cup final "
                          "rollercoaster"]),
     ("climate protest", ["UN climate talks open in Egypt with warnings of 'highway to climate hell'",

@@ -30,11 +30,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.reading import SegmentReader
-from whoosh.util.numeric import byte_to_length
-from whoosh.writing import SegmentWriter
 
 from ..ingest.cleaning import read_file
 from ..ingest.corpus import SourceFile
@@ -42,6 +38,7 @@ from ..ingest.learning import group_of
 from ..models import Article, FileProblem
 from . import schema as S
 from .analysis import mark_language
+from .codec import ArraySegmentWriter, open_array_index
 
 __all__ = ["FileResult", "InProcess", "RoundResult", "WorkerPool", "default_workers", "document", "index_files"]
 
@@ -107,37 +104,6 @@ class RoundResult:
     segments: list = field(default_factory=list)
 
 
-class _Lengths:
-    """A segment's per-document field lengths, read once per field.
-
-    Whoosh's writer asks for a document's field length once per posting, as a
-    seek and read in the column file; that was an eighth of the indexing time.
-    Everything else is passed to the wrapped per-document reader.
-    """
-
-    def __init__(self, reader) -> None:
-        self._reader = reader
-        self._fields: dict[str, list] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0):
-        lengths = self._fields.get(fieldname)
-        if lengths is None:
-            column = self._reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            lengths = self._fields[fieldname] = (
-                [] if column is None else [byte_to_length(b) if b else None for b in column])
-        return lengths[docnum] if docnum < len(lengths) else default
-
-    def __getattr__(self, name: str):
-        return getattr(self._reader, name)
-
-
-class _SegmentWriter(SegmentWriter):
-    """Whoosh's segment writer, reading field lengths once per field when it writes postings."""
-
-    def per_document_reader(self):
-        return _Lengths(super().per_document_reader())
-
-
 def index_files(ix, files: Sequence[SourceFile],
                 learned: Mapping[str, frozenset[str]] = MappingProxyType({})) -> Iterator[FileResult | object]:
     """Read, clean and add ``files`` to a new segment; yield a :class:`FileResult` per file,
@@ -150,7 +116,7 @@ def index_files(ix, files: Sequence[SourceFile],
     writer of the index shares. Files of a segment that is not committed are
     removed by Whoosh at the next commit.
     """
-    writer = _SegmentWriter(ix, _lk=False, limitmb=WRITER_LIMIT_MB)
+    writer = ArraySegmentWriter(ix, _lk=False, limitmb=WRITER_LIMIT_MB)
     try:
         for source in files:
             ids, problems = [], []
@@ -177,7 +143,7 @@ def merge_segments(ix, segments: Sequence) -> object:
 
     Like :func:`index_files`, the writer takes no lock and is never finished.
     """
-    writer = _SegmentWriter(ix, _lk=False, limitmb=WRITER_LIMIT_MB)
+    writer = ArraySegmentWriter(ix, _lk=False, limitmb=WRITER_LIMIT_MB)
     try:
         for segment in segments:
             reader = SegmentReader(ix.storage, ix.schema, segment)
@@ -221,7 +187,7 @@ def _worker_main(folder: str, jobs, results, parent: int) -> None:
     """A worker process: index each job's files into a segment and report back."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C does
     try:
-        ix = whoosh_index.open_dir(folder)
+        ix = open_array_index(folder)
     except Exception:  # reported to the parent, which raises
         results.put(("error", traceback.format_exc()))
         return
@@ -237,7 +203,7 @@ def _worker_main(folder: str, jobs, results, parent: int) -> None:
         kind, files, learned = files
         try:
             if kind == "merge":
-                ix = whoosh_index.open_dir(folder)  # the segments to merge were committed after we opened
+                ix = open_array_index(folder)  # the segments to merge were committed after we opened
                 results.put(("segment", merge_segments(ix, files)))
                 continue
             for message in index_files(ix, files, learned):

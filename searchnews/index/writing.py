@@ -28,12 +28,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from whoosh import index as whoosh_index
 from whoosh.index import EmptyIndexError, IndexVersionError, LockError
 
 from ..errors import CorpusError, IndexCorrupt, IndexLocked, IndexNotFound, IndexNotWritable
 from ..models import Article, FileProblem, IndexReport
 from . import schema as S
+from .codec import create_array_index, is_array_index, open_array_index
 
 if TYPE_CHECKING:
     from ..ingest.corpus import SourceFile
@@ -127,7 +127,7 @@ def create_index(path: str | os.PathLike[str]):
     path = os.fspath(path)
     try:
         os.makedirs(path, exist_ok=True)
-        ix = whoosh_index.create_in(path, S.make_schema())
+        ix = create_array_index(path, S.make_schema())
         manifest = os.path.join(path, MANIFEST_NAME)
         if os.path.exists(manifest):
             os.remove(manifest)
@@ -156,7 +156,7 @@ def _open_dir(path: str):
     """Open the index; returns it with its field names (Whoosh re-reads the table of contents for each)."""
 
     def action():
-        ix = whoosh_index.open_dir(path)
+        ix = open_array_index(path)
         return ix, set(ix.schema.names())
 
     return retry_on_commit(action)
@@ -175,6 +175,9 @@ def open_index(path: str | os.PathLike[str]):
     except Exception as exc:
         raise IndexCorrupt(f"the index at {path} is damaged ({type(exc).__name__}: {exc}); rebuild it with "
                            f"searchnews index PATH --rebuild") from None
+    if not retry_on_commit(lambda: is_array_index(ix._segments())):
+        raise IndexCorrupt(f"the index at {path} was written by an older version of searchnews, in another "
+                           f"storage format; rebuild it with searchnews index PATH --rebuild")
     missing = set(S.make_schema().names()) - names
     if missing:
         raise IndexCorrupt(f"the index at {path} was built by another version of searchnews "
