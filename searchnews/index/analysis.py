@@ -134,6 +134,24 @@ def term_of(word: str, language: str = DEFAULT_LANGUAGE) -> str:
     return term
 
 
+_word_tables: dict[tuple[str, int], dict[str, str]] = {}
+
+
+def _word_terms(language: str, minsize: int) -> dict[str, str]:
+    """The table of words as written → terms (``""`` for stop words) for one language and minimum size."""
+    table = _word_tables.get((language, minsize))
+    if table is None or len(table) >= STEM_CACHE_SIZE:
+        table = _word_tables[(language, minsize)] = {}
+    return table
+
+
+def _learn_word(table: dict[str, str], word: str, language: str, minsize: int) -> str:
+    lowered = word.lower()  # per word, as the Token path does ("İ" grows when lower-cased)
+    term = table[word] = term_of(lowered, language) if len(lowered) >= minsize and \
+        _fold(lowered) not in STOPS[language] else ""
+    return term
+
+
 def terms_by_language(word: str, languages) -> dict[str, str | None]:
     """For a query word, its term in each analysis language (``None`` where it is a stop word)."""
     word = word.lower()
@@ -159,15 +177,22 @@ class NewsAnalyzer(Tokenizer):
         return hash((type(self), self.min))
 
     def terms(self, value: str) -> list[str]:
-        """The index terms of a (language-marked) value in order, stop words left out."""
+        """The index terms of a (language-marked) value in order, stop words left out.
+
+        Each word as written is looked up once in a table of the words seen
+        before (its term, or ``""`` for a stop word), so a word costs one
+        dictionary lookup; the table is cleared when it holds
+        :data:`STEM_CACHE_SIZE` words.
+        """
         language, text = _split_mark(value)
-        stops, minsize = STOPS[language], self.min
-        out = []
-        for word in WORD.findall(text):
-            word = word.lower()  # per word, as the Token path does ("İ" grows when lower-cased)
-            if len(word) >= minsize and _fold(word) not in stops:
-                out.append(term_of(word, language))
-        return out
+        table = _word_terms(language, self.min)
+        words = WORD.findall(text)
+        try:
+            found = [table[word] for word in words]
+        except KeyError:
+            found = [table[word] if word in table else _learn_word(table, word, language, self.min)
+                     for word in words]
+        return [term for term in found if term]
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
