@@ -17,7 +17,7 @@ from searchnews.index import schema as S
 from searchnews.index.codec import create_array_index
 from searchnews.index.workers import document
 from searchnews.models import Article
-from searchnews.search.evaluate import Evaluator, supports
+from searchnews.search.evaluate import Evaluator, MatcherEvaluator, supports
 from searchnews.search.searching import expand_languages, index_languages, parse_query, with_field_boosts
 
 WORDS = ("sanctions missile launch korea japan oil prices opec tanker harbour dredging council vote budget "
@@ -89,6 +89,9 @@ def check(searcher, q):
         assert score == pytest.approx(want[docnum], rel=1e-9, abs=1e-12), (q, docnum)
     unscored = evaluator.evaluate(q, scored=False)
     assert unscored.scores is None and unscored.docs.tolist() == reference(searcher, q, scored=False)
+    read = MatcherEvaluator(searcher).evaluate(q)
+    assert read.docs.tolist() == got.docs.tolist()
+    assert read.scores.tolist() == pytest.approx(got.scores.tolist(), rel=1e-9, abs=1e-12)
 
 
 SEARCHES = ["sanctions", "oil prices", "interest rates central bank", '"interest rates"', '"rates interest"',
@@ -153,3 +156,9 @@ def test_the_evaluator_stands_in_only_for_bm25f_over_the_array_codec(searcher):
 
     assert supports(searcher)
     assert not supports(Searcher(searcher.reader(), weighting=scoring.TF_IDF(), closereader=False))
+
+
+def test_the_reference_path_stops_at_its_deadline(searcher):
+    reference_path = MatcherEvaluator(searcher, deadline=0.0)
+    found = reference_path.evaluate(query.Every())
+    assert reference_path.partial and len(found) < searcher.doc_count()

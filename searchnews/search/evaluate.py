@@ -33,6 +33,7 @@ Terms:
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,7 +44,7 @@ from whoosh.reading import TermNotFound
 
 from ..index.codec import ArraySegment, FieldArrays, segment_arrays
 
-__all__ = ["Evaluator", "Matches", "supports"]
+__all__ = ["Evaluator", "MatcherEvaluator", "Matches", "supports"]
 
 #: A union is accumulated in a dense array of all documents when its parts hold more than
 #: ``doc_count / DENSE_RATIO`` postings in all; below that, sparse arrays are merged.
@@ -155,24 +156,7 @@ class Evaluator:
 
     def via_matchers(self, q: Query, scored: bool = True) -> Matches:
         """The fallback: Whoosh's matchers for ``q`` on each segment, read into arrays."""
-        docs_parts, score_parts = [], []
-        for segment in self.segments:
-            sub = segment.searcher
-            context = sub.context(weighting=self.weighting, needs_current=True) if scored else \
-                sub.boolean_context()
-            matcher = q.matcher(sub, context)
-            docs, scores = [], []
-            while matcher.is_active():
-                docs.append(matcher.id())
-                if scored:
-                    scores.append(matcher.score())
-                matcher.next()
-            docs_parts.append(np.asarray(docs, dtype=np.int64) + segment.offset)
-            if scored:
-                score_parts.append(np.asarray(scores, dtype=np.float64))
-        if not docs_parts:
-            return Matches.empty(scored)
-        return Matches(np.concatenate(docs_parts), np.concatenate(score_parts) if scored else None)
+        return _read_matchers(self, q, scored, None)[0]
 
     # -- the tree ------------------------------------------------------------
     def _eval(self, q: Query, scored: bool):
@@ -461,6 +445,81 @@ class Evaluator:
         if self.deleted is None or not len(found):
             return found
         return found.only(~_contains(self.deleted, found.docs))
+
+
+def _read_matchers(evaluator, q: Query, scored: bool, deadline: float | None) -> tuple[Matches, bool]:
+    """Every match of ``q`` from Whoosh's matchers, segment by segment; stops past ``deadline``.
+
+    Returns the matches (of the live documents) and whether the deadline cut them short.
+    """
+    docs_parts, score_parts = [], []
+    partial = False
+    for number, segment in enumerate(evaluator.segments):
+        if number and deadline is not None and time.perf_counter() > deadline:
+            partial = True
+            break
+        sub = segment.searcher
+        context = sub.context(weighting=evaluator.weighting) if scored else \
+            sub.boolean_context()
+        matcher = q.matcher(sub, context)
+        docs, scores = [], []
+        while matcher.is_active():
+            docs.append(matcher.id())
+            if scored:
+                scores.append(matcher.score())
+            matcher.next()
+            if deadline is not None and len(docs) % 256 == 0 and time.perf_counter() > deadline:
+                partial = True
+                break
+        docs_parts.append(np.asarray(docs, dtype=np.int64) + segment.offset)
+        if scored:
+            score_parts.append(np.asarray(scores, dtype=np.float64))
+        if partial:
+            break
+    if not docs_parts:
+        return Matches.empty(scored), partial
+    found = Matches(np.concatenate(docs_parts), np.concatenate(score_parts) if scored else None)
+    return evaluator._live(found), partial
+
+
+class MatcherEvaluator:
+    """The reference path: Whoosh's own matchers for the whole query, read into arrays.
+
+    Works on any Whoosh index (any codec, any weighting model). With a
+    ``deadline`` (a :func:`time.perf_counter` value) it stops reading there:
+    :attr:`partial` then says the matches are only those found by then.
+    """
+
+    def __init__(self, searcher, deadline: float | None = None) -> None:
+        self.searcher = searcher
+        self.weighting = searcher.weighting
+        self.doc_count = searcher.doc_count_all()
+        self.deadline = deadline
+        self.partial = False
+        subs = [(searcher, 0)] if searcher.is_atomic() else searcher.subsearchers
+        self.segments = [_MatcherSegment(sub, offset) for sub, offset in subs if sub.doc_count_all()]
+        deleted = [s.deleted + s.offset for s in self.segments if s.deleted is not None]
+        self.deleted = np.concatenate(deleted) if deleted else None
+
+    def evaluate(self, q: Query, scored: bool = True) -> Matches:
+        found, partial = _read_matchers(self, q, scored, self.deadline)
+        self.partial = self.partial or partial
+        return found
+
+    all_live = Evaluator.all_live
+    _live = Evaluator._live
+
+
+class _MatcherSegment:
+    __slots__ = ("count", "deleted", "offset", "searcher")
+
+    def __init__(self, searcher, offset: int) -> None:
+        self.searcher = searcher
+        self.offset = offset
+        reader = searcher.reader()
+        self.count = reader.doc_count_all()
+        self.deleted = np.sort(np.fromiter(reader.segment().deleted_docs(), dtype=np.int64)) if reader.has_deletions() \
+            else None
 
 
 @dataclass(frozen=True)
