@@ -263,3 +263,81 @@ HEADLINE_MAX_CHARS = 300
 
 #: Hard-wrapped text: runs of lines no longer than this are joined into one paragraph.
 HARD_WRAP_MAX_CHARS = 100
+
+
+# ---------------------------------------------------------------------------
+# Page chrome: a whole web page saved as text (see :mod:`searchnews.ingest.pagechrome`)
+
+#: jusText's thresholds, applied to lines (or hard-wrapped paragraphs) instead of HTML blocks:
+#: shorter than ``LENGTH_LOW`` characters is *short* (decided by its neighbours); a stop-word
+#: density of ``STOPWORDS_HIGH`` over ``LENGTH_HIGH`` characters is *good* (article text);
+#: above ``STOPWORDS_LOW`` it is *near-good*; below, *bad* (chrome).
+CHROME_LENGTH_LOW = 70
+CHROME_LENGTH_HIGH = 200
+CHROME_STOPWORDS_LOW = 0.30
+CHROME_STOPWORDS_HIGH = 0.32
+#: Languages written without spaces between words: lengths count characters, not stop words.
+CHROME_NO_SPACES = frozenset({"zh", "ja", "th", "lo", "km", "my"})
+#: A short line is a heading when a good line starts within this many characters after it.
+CHROME_HEADING_DISTANCE = 200
+
+#: ISO 639-1 codes to the names of jusText's stop-word lists (``justext.get_stoplist``).
+STOPLISTS: dict[str, str] = {
+    "en": "English", "fr": "French", "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
+    "nl": "Dutch", "sv": "Swedish", "da": "Danish", "no": "Norwegian_Bokmal", "nb": "Norwegian_Bokmal",
+    "fi": "Finnish", "pl": "Polish", "cs": "Czech", "sk": "Slovak", "ro": "Romanian", "hu": "Hungarian",
+    "tr": "Turkish", "ru": "Russian", "uk": "Ukrainian", "el": "Greek", "ar": "Arabic", "fa": "Persian",
+    "he": "Hebrew", "hi": "Hindi", "id": "Indonesian", "ms": "Malay", "vi": "Vietnamese", "sw": "Swahili",
+    "yo": "Yoruba", "ca": "Catalan", "hr": "Croatian", "sr": "Serbian", "bg": "Bulgarian", "sl": "Slovenian",
+    "et": "Estonian", "lv": "Latvian", "lt": "Lithuanian", "ko": "Korean", "tl": "Tagalog", "af": "Afrikaans",
+}
+
+#: Lines that are page chrome whatever their neighbours: the site speaking, not the story.
+CHROME_LINES: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, _I)
+    for p in (
+        r"(?:Skip|Jump|Go) to (?:main |the )?(?:content|navigation|search|article|menu|footer).{0,40}",
+        r"(?:Aller|Passer) au (?:contenu|menu).{0,40}|Zum (?:Inhalt|Hauptinhalt) springen.{0,20}",
+        r"(?:Menu|Search|Sign in|Log in|Login|Register|Subscribe|Home|Close|Open menu|Toggle navigation|Edition"
+        r"|Menü|Suche|Anmelden|Rechercher|Se connecter|Connexion|S'abonner|Accueil|Startseite)\s*:?",
+        r".{0,120}\b(?:cookies?|privacy policy|terms of (?:use|service)|politique de confidentialité"
+        r"|Datenschutz(?:erklärung)?|Impressum|mentions légales)\b.{0,200}",
+        r"(?:©|\(c\)|Copyright|Copr\.).{0,200}",
+        r".{0,80}\b(?:All rights reserved|Tous droits réservés|Alle Rechte vorbehalten)\b.{0,80}",
+        r"\d+\s+(?:comments?|commentaires?|Kommentare?|shares?)",
+        r"(?:\d+\s+)?(?:min(?:ute)?s?|Min\.?)\s+(?:read|de lecture|Lesezeit)|Lesezeit:?\s*\d+\s*Min(?:uten|\.)?",
+        r"(?:Most (?:read|popular|viewed|shared)|Trending(?: now)?|Top stories|More (?:from|stories|news|on)\b.{0,40}"
+        r"|You (?:may|might) also like|Recommended(?: for you)?|Les plus lus|Meistgelesen|À la une"
+        r"|Latest (?:news|stories)|Popular now|Don't miss|Editor's picks?)\s*:?",
+        r"(?:Back to top|Retour en haut|Nach oben)\W*",
+        r"(?:Previous|Next) (?:article|story|page)\W*.{0,120}",
+        r"(?:Comments?|Leave a comment|Join the conversation|Commentaires?|Kommentare?)\s*(?:\(\d+\))?:?",
+        r"(?:Tags?|Topics?|Themen|Mots-clés|Related topics)\s*:.{0,200}",
+        r"(?:Related Topics|Related Content|Sponsored Stories|Promoted Stories|Around the web)\W*",
+        r"(?:Tweet|Link this|Share this|Email this|Share|Pin it|Email|Print|Reprints?|Permalink)\W*",
+    )
+)
+
+#: Separators of breadcrumbs and menus written on one line: ``Home › World › Europe``, ``News | Sport``.
+CHROME_SEPARATORS = re.compile(r"\s(?:[|›»>·•/]|::|\\)\s")
+#: A line of breadcrumbs or menu items: at least this many separators between short items.
+CHROME_MIN_SEPARATORS = 2
+
+#: A url on a line of its own (the page's address, printed by some scrapers).
+URL_LINE = re.compile(r"(?:URL\s*:\s*)?(?P<url>(?:https?:)?//[\w.-]+\.[a-z]{2,}(?:/\S*)?|www\.[\w.-]+\.[a-z]{2,}/\S*)", _I)
+
+#: A ``<title>``-style line: the headline, then the site's name after a separator.
+TITLE_LINE = re.compile(r"(?P<headline>.{12,200}?)\s+(?:[|–—-]|::)\s+(?P<site>[^|–—]{2,60}?)")
+
+#: A markdown heading or emphasis (html2text output): ``# Headline``, ``**Subhead**``.
+MARKDOWN_HEADING = re.compile(r"#{1,6}\s+(?P<text>.*?)\s*#*")
+#: A list item: ``* item``, ``- item``, ``• item``, ``1. item``.
+BULLET = re.compile(r"(?:[*•·▪►◦‣–-]|\d{1,2}[.)])\s+(?P<text>\S.*)")
+
+#: A headline has at least this many words and at most this many.
+HEADLINE_MIN_WORDS = 3
+HEADLINE_MAX_WORDS = 30
+#: Metadata (bylines, stamps, credits) is read in this many lines before the article block and after it.
+META_WINDOW_LINES = 8
+#: The text is a whole page (its chrome is removed) when at least this many lines are chrome.
+PAGE_MIN_CHROME_LINES = 3

@@ -49,6 +49,7 @@ from . import boilerplate as bp
 from .corpus import FORMATS, RawDocument, SourceFile, article_id, read_documents
 from .dates import parse_date
 from .language import detect_language, language_code
+from .pagechrome import Layout, find_layout
 
 __all__ = [
     "LineDecision",
@@ -473,24 +474,57 @@ def _split_headline(lines: list[str]) -> tuple[str | None, int]:
     return None, len(lines)
 
 
+def _page_decisions(lines: list[str], layout: Layout, meta: _Collector, learned: frozenset[str],
+                    reference: dt.datetime | None) -> list[LineDecision]:
+    """The decisions for a whole page: chrome dropped, the article and its metadata windows classified."""
+    masked = [line if layout.decisions[j] in ("article", "meta") else "" for j, line in enumerate(lines)]
+    decisions = _classify(masked, layout.headline_text, meta, learned, reference)
+    out = []
+    for d in decisions:
+        j = d.number - 1
+        where = layout.decisions[j]
+        if where == "headline":
+            out.append(LineDecision(d.number, lines[j], "headline", layout.reasons[j]))
+        elif where == "chrome" or (where == "meta" and d.decision in ("body", "continued")):
+            out.append(LineDecision(d.number, lines[j], "chrome", layout.reasons[j]) if lines[j]
+                       else LineDecision(d.number, "", "blank"))
+        else:
+            out.append(d)
+    return out
+
+
+def _decide(lines: list[str], headline: str | None, meta: _Collector, learned: frozenset[str],
+            reference: dt.datetime | None, name: str | None) -> tuple[str | None, list[LineDecision], Layout | None]:
+    """The headline and one decision per line (stages 2 and 3 of :func:`clean_text`).
+
+    With no headline given, the page-chrome finder (:mod:`searchnews.ingest.pagechrome`) looks for an
+    article block inside page chrome; a text that is not a whole page takes its first line as headline.
+    """
+    if headline is not None:
+        return headline, _classify(lines, headline, meta, learned, reference), None
+    layout = find_layout(lines, name=name)
+    if layout.page:
+        return layout.headline_text, _page_decisions(lines, layout, meta, learned, reference), layout
+    headline, start = _split_headline(lines)
+    decisions = [LineDecision(j + 1, lines[j], "headline" if headline and j == start else "blank",
+                              "first line" if headline and j == start else "")
+                 for j in range(start + (1 if headline else 0))]
+    if headline:
+        start += 1
+    rest = _classify(lines[start:], headline, meta, learned, reference)
+    return headline, decisions + [replace(d, number=d.number + start) for d in rest], layout
+
+
 def explain_text(text: str, *, headline: str | None = None, learned: frozenset[str] = frozenset(),
-                 reference_date: dt.datetime | None = None) -> list[LineDecision]:
+                 reference_date: dt.datetime | None = None, name: str | None = None) -> list[LineDecision]:
     """Each line of a plain-text article with the cleaner's decision and its reason.
 
-    ``learned`` and ``reference_date`` are as for :func:`clean_text`.
+    ``learned`` and ``reference_date`` are as for :func:`clean_text`; ``name`` is the
+    file's name (compared with headline candidates of a whole page).
     """
     lines = normalize_text(text).split("\n")
-    start = 0
-    decisions: list[LineDecision] = []
-    if headline is None:
-        headline, start = _split_headline(lines)
-        for j in range(start + (1 if headline else 0)):
-            decisions.append(LineDecision(j + 1, lines[j], "headline" if j == start else "blank",
-                                          "first line" if j == start else ""))
-        if headline:
-            start += 1
-    rest = _classify(lines[start:], headline, _Collector(), learned, reference_date)
-    return decisions + [replace(d, number=d.number + start) for d in rest]
+    _, decisions, _ = _decide(lines, headline, _Collector(), learned, reference_date, name)
+    return decisions
 
 
 def clean_text(
@@ -528,15 +562,12 @@ def clean_text(
     """
     # 1. normalise
     lines = normalize_text(text).split("\n")
-    # 2. headline
-    if headline is None:
-        headline, index = _split_headline(lines)
-        lines = lines[index + 1:] if headline else lines
-    else:
+    if headline is not None:
         headline = normalize_text(headline).replace("\n", " ").strip() or None
-    # 3. classify
+    # 2-3. headline (the article block of a whole page) and classify
     meta = _Collector()
-    decisions = _classify(lines, headline, meta, learned, reference_date)
+    name = os.path.splitext(os.path.basename(path))[0] if path else None
+    headline, decisions, layout = _decide(lines, headline, meta, learned, reference_date, name)
     found_captions = [_caption_text(d.text) for d in decisions if d.decision == "caption"]
     # 4. paragraphs
     body = _paragraphs(decisions)
@@ -572,13 +603,20 @@ def clean_text(
         source=final_source,
         authors=tuple(all_authors),
         date=final_date,
-        url=url,
+        url=url or (layout.url if layout and layout.page else None),
         language=language,
         id=id,
         path=path,
         place=place,
         notes=tuple(notes),
     )
+
+
+def _site_source(site: str | None) -> str | None:
+    """The source a page's site name gives (``Reuters`` for ``Reuters.com``), or ``None``."""
+    if not site:
+        return None
+    return _canonical_agency(site) or _canonical_agency(re.sub(r"\.(?:com|co\.uk|org|net)$", "", site)) or site
 
 
 def _caption_text(line: str) -> str:
