@@ -278,8 +278,8 @@ CHROME_STOPWORDS_LOW = 0.30
 CHROME_STOPWORDS_HIGH = 0.32
 #: Languages written without spaces between words: lengths count characters, not stop words.
 CHROME_NO_SPACES = frozenset({"zh", "ja", "th", "lo", "km", "my"})
-#: A short line is a heading when a good line starts within this many characters after it.
-CHROME_HEADING_DISTANCE = 200
+#: A chrome segment between two parts of an article weighs at least this many characters against joining them.
+CHROME_MIN_PENALTY = 30
 
 #: ISO 639-1 codes to the names of jusText's stop-word lists (``justext.get_stoplist``).
 STOPLISTS: dict[str, str] = {
@@ -337,6 +337,12 @@ BULLET = re.compile(r"(?:[*•·▪►◦‣–-]|\d{1,2}[.)])\s+(?P<text>\S.*)"
 #: A headline has at least this many words and at most this many.
 HEADLINE_MIN_WORDS = 3
 HEADLINE_MAX_WORDS = 30
+#: How many segments above the article block are searched for the headline.
+HEADLINE_SEARCH_LINES = 40
+#: What a headline never holds: an e-mail address, a byline, a photo agency credit, a login prompt.
+NOT_HEADLINE = re.compile(
+    r"@\w|^(?:by|par|von)\s|\b(?:via|/)\s*(?:Getty|AP|AFP|Reuters|Shutterstock)\b|\bGetty Images\b"
+    r"|logged in|\bsign (?:in|up)\b|\bnewsletter\b|\bsubscribe\b|\bcookies?\b", _I)
 #: Metadata (bylines, stamps, credits) is read in this many lines before the article block and after it.
 META_WINDOW_LINES = 8
 #: The text is a whole page (its chrome is removed) when at least this many lines are chrome.

@@ -196,12 +196,6 @@ def _neighbours(classes: Sequence[str], ignore_neargood: bool) -> tuple[list[str
 def _revise(classes: list[str], reasons: list[str], texts: Sequence[str]) -> None:
     """jusText's context-sensitive pass, in linear time (in place)."""
     n = len(classes)
-    # Headings: a short heading-like segment with good text soon after it is near-good.
-    distance = float("inf")
-    for i in range(n - 1, -1, -1):
-        if classes[i] == SHORT and _heading_like(texts[i]) and distance <= bp.CHROME_HEADING_DISTANCE:
-            classes[i], reasons[i] = NEARGOOD, "heading just above article text"
-        distance = 0 if classes[i] == GOOD else distance + len(texts[i])
     # Short segments take the class of their neighbours.
     before, after = _neighbours(classes, True)
     before_any, after_any = _neighbours(classes, False)
@@ -231,8 +225,39 @@ def _revise(classes: list[str], reasons: list[str], texts: Sequence[str]) -> Non
                 classes[i], reasons[i] = GOOD, reasons[i] + ", next to article text"
 
 
+def _article_span(classes: Sequence[str], texts: Sequence[str]) -> tuple[int, int] | None:
+    """The first and last segment of the article block: the span richest in good text.
+
+    Good segments weigh their length, bad ones minus theirs (at least
+    :data:`~searchnews.ingest.boilerplate.CHROME_MIN_PENALTY`): the span of
+    largest total (Kadane's maximum subarray, linear) keeps a paragraph of
+    promotion far down the page, or a teaser among the menus, out of the article.
+    """
+    best, best_span = 0, None
+    total, start = 0, 0
+    for k, cls in enumerate(classes):
+        weight = len(texts[k]) if cls == GOOD else -max(len(texts[k]), bp.CHROME_MIN_PENALTY)
+        if total <= 0:
+            total, start = 0, k
+        total += weight
+        if cls == GOOD and total > best:
+            best, best_span = total, (start, k)
+    if best_span is None:
+        return None
+    first, last = best_span
+    while classes[first] != GOOD:
+        first += 1
+    return first, last
+
+
 def _is_meta(text: str) -> bool:
     return any(p.fullmatch(text) for p in _META)
+
+
+def _content_words(text: str, stoplist: frozenset[str] | None) -> set[str]:
+    """The words of ``text`` that say what it is about: not stop words, not numbers."""
+    return {w for w in _WORD.findall(text.casefold())
+            if len(w) > 2 and not w.isdigit() and (stoplist is None or w not in stoplist)}
 
 
 def _slug_words(name: str | None) -> set[str]:
@@ -246,6 +271,8 @@ def _headline_candidate(text: str) -> bool:
     if not bp.HEADLINE_MIN_WORDS <= len(words) <= bp.HEADLINE_MAX_WORDS or not _LETTERS.search(text):
         return False
     if text.endswith((".", ",", ";", ":")) and not text.endswith(("...", "…")):
+        return False
+    if bp.NOT_HEADLINE.search(text) or len(bp.CHROME_SEPARATORS.findall(f" {text} ")) >= 1:
         return False
     return not (_CHROME.fullmatch(text) or _PROMO.fullmatch(text) or _is_meta(text)
                 or bp.URL_LINE.fullmatch(text) or bp.RELATED_MARKER.fullmatch(text))
@@ -286,37 +313,38 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
         reasons.append(reason)
     starts_with_chrome = classes[0] == BAD and reasons[0] in _SHAPE_REASONS
     _revise(classes, reasons, texts)
-    good = [k for k, cls in enumerate(classes) if cls == GOOD]
-    if not good:
+    span = _article_span(classes, texts)
+    if span is None:
         return Layout(False, tuple("blank" if not line else "article" for line in lines), ("",) * n)
-    first, last = good[0], good[-1]
+    first, last = span
+    good = [k for k in range(first, last + 1) if classes[k] == GOOD]
 
     # The headline: the best headline-like line above the article block.
     titles = _title_lines(texts[:12] + texts[-12:])
     title_heads = {t.casefold() for t, _ in titles}
     slug = _slug_words(name)
+    article_words = _content_words(" ".join(texts[k] for k in good[:6]), stoplist)
     best: tuple[float, int] | None = None
     seen = 0
-    for k in range(first - 1, -1, -1):
+    for k in range(min(first + 1, len(texts) - 1), -1, -1):
         text = texts[k]
-        if _is_meta(text) or classes[k] == BAD and _CHROME.fullmatch(text):
-            continue
-        seen += 1
-        if seen > 15:
+        if k < first:
+            seen += 1
+        if seen > bp.HEADLINE_SEARCH_LINES:
             break
         if not _headline_candidate(text):
             continue
-        score = 1.0 - 0.05 * seen
+        score = 1.0 - 0.02 * seen
         folded = text.casefold()
         if folded in title_heads or any(h.startswith(folded) for h in title_heads):
             score += 3
-        words = _slug_words(text)
+        words = _content_words(text, stoplist)
         if slug and words and len(slug & words) / len(words) >= 0.5:
             score += 2
+        if words:
+            score += 2.5 * len(words & article_words) / len(words)
         if bp.MARKDOWN_HEADING.fullmatch(lines[segments[k][0]]):
             score += 1
-        if len(text.split()) <= 4 and text.isupper():
-            score -= 2
         if best is None or score > best[0]:
             best = (score, k)
     headline_seg = best[1] if best else None
@@ -347,7 +375,7 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
         for j in range(a, b + 1):
             decisions[j] = decision
             line_reasons[j] = reason
-    page = headline_seg is not None and (chrome_outside >= bp.PAGE_MIN_CHROME_LINES or starts_with_chrome)
+    page = chrome_outside >= bp.PAGE_MIN_CHROME_LINES or starts_with_chrome
     return Layout(
         page=page,
         decisions=tuple(decisions),
