@@ -337,6 +337,15 @@ BULLET = re.compile(r"(?:[*•·▪►◦‣–-]|\d{1,2}[.)])\s+(?P<text>\S.*)"
 #: A headline has at least this many words and at most this many.
 HEADLINE_MIN_WORDS = 3
 HEADLINE_MAX_WORDS = 30
+#: Where the readers' comments start: the article never runs past such a line.
+COMMENTS_START = re.compile(
+    r"(?:\d+\s+)?(?:Comments?|Reader comments|Leave a (?:comment|reply)|Add (?:a|your) comment|Join the (?:conversation|"
+    r"discussion)|Commentaires?|Réagissez|Kommentare?|Diskussion)\s*(?:\(\d+\))?\W*"
+    r"|.{0,120}\b(?:wrote|says|said|a écrit|schrieb)\s*:"
+    r"|Report this Comment.{0,120}", _I)
+#: A comment's header names its writer and time: "On December 23, 2014, at 10:07 PM, jdoe wrote:".
+COMMENT_HEADER = re.compile(r".{0,120}(?:\d{1,2}:\d{2}|\b(?:19|20)\d\d\b).{0,60}\b(?:wrote|says|a écrit|schrieb)\s*:"
+                            r"|Report this Comment.{0,120}", _I)
 #: How many segments above the article block are searched for the headline.
 HEADLINE_SEARCH_LINES = 40
 #: What a headline never holds: an e-mail address, a byline, a photo agency credit, a login prompt.

@@ -225,6 +225,25 @@ def _revise(classes: list[str], reasons: list[str], texts: Sequence[str]) -> Non
                 classes[i], reasons[i] = GOOD, reasons[i] + ", next to article text"
 
 
+def _comments_start(texts: Sequence[str], classes: Sequence[str]) -> int:
+    """The first segment of the readers' comments (the end of the texts when there are none).
+
+    Comments are prose too; what tells them is their headers ("... wrote:"): with
+    two of them after some good text, the comments start at the first, or at
+    the "Comments" heading just above it.
+    """
+    headers = [k for k, text in enumerate(texts) if bp.COMMENT_HEADER.fullmatch(text)]
+    seen_good = next((k for k, cls in enumerate(classes) if cls == GOOD), len(texts))
+    headers = [k for k in headers if k > seen_good]
+    if len(headers) < 2:
+        return len(texts)
+    cut = headers[0]
+    for k in range(headers[0] - 1, max(seen_good, headers[0] - 12), -1):
+        if bp.COMMENTS_START.fullmatch(texts[k]):
+            cut = k
+    return cut
+
+
 def _article_span(classes: Sequence[str], texts: Sequence[str]) -> tuple[int, int] | None:
     """The first and last segment of the article block: the span richest in good text.
 
@@ -313,7 +332,8 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
         reasons.append(reason)
     starts_with_chrome = classes[0] == BAD and reasons[0] in _SHAPE_REASONS
     _revise(classes, reasons, texts)
-    span = _article_span(classes, texts)
+    cut = _comments_start(texts, classes)
+    span = _article_span(classes[:cut], texts[:cut])
     if span is None:
         return Layout(False, tuple("blank" if not line else "article" for line in lines), ("",) * n)
     first, last = span
@@ -326,7 +346,10 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
     article_words = _content_words(" ".join(texts[k] for k in good[:6]), stoplist)
     best: tuple[float, int] | None = None
     seen = 0
-    for k in range(min(first + 1, len(texts) - 1), -1, -1):
+    ahead = first
+    while ahead + 1 < len(texts) and ahead < first + 8 and len(texts[ahead]) < bp.CHROME_LENGTH_HIGH:
+        ahead += 1
+    for k in range(ahead, -1, -1):
         text = texts[k]
         if k < first:
             seen += 1
@@ -348,6 +371,9 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
         if best is None or score > best[0]:
             best = (score, k)
     headline_seg = best[1] if best else None
+    if headline_seg is not None and headline_seg >= first:
+        # A teaser above the headline is not the article: it starts after the headline.
+        first = next((k for k in range(headline_seg + 1, last + 1) if classes[k] == GOOD), first)
     headline_text = texts[headline_seg] if headline_seg is not None else (titles[0][0] if titles else None)
     site = titles[0][1] if titles else None
     url = next((m.group("url") for t in texts[:12] + texts[-12:] if (m := bp.URL_LINE.fullmatch(t))), None)
