@@ -34,10 +34,13 @@ Terms:
         above the headline and a few after the block: the only places where
         chrome lines are read for bylines, stamps and credits.
     page
-        A text is a page (and its chrome is removed) when a headline is found
-        and at least :data:`~searchnews.ingest.boilerplate.PAGE_MIN_CHROME_LINES`
-        chrome lines lie outside the article and its windows, or the first
-        line is chrome by its own shape ("Skip to content", a menu, a url). Any other text is a plain article and is cleaned
+        A text is a page (and its chrome is removed) when at least
+        :data:`~searchnews.ingest.boilerplate.PAGE_MIN_CHROME_LINES` lines
+        outside the article and its windows are chrome by their shape (a chrome
+        line, a menu or breadcrumb, a url, a short line with no final
+        punctuation) and the text does not start with its headline, or when
+        the first line is chrome ("Skip to content"). Prose-less lines alone (a
+        table of results at the end of an article) do not make a page. Any other text is a plain article and is cleaned
         as before: the article block finder changes nothing for it.
 """
 
@@ -330,6 +333,7 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
         cls, reason = _context_free(text, stoplist, dense)
         classes.append(cls)
         reasons.append(reason)
+    shapes = list(reasons)
     starts_with_chrome = classes[0] == BAD and reasons[0] in _SHAPE_REASONS
     _revise(classes, reasons, texts)
     cut = _comments_start(texts, classes)
@@ -397,11 +401,14 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
             decision, reason = "meta", reasons[k] + " (near the article: read for metadata)"
         else:
             decision, reason = "chrome", reasons[k]
-            chrome_outside += b - a + 1
+            if shapes[k] in _SHAPE_REASONS or (shapes[k] == "short" and not texts[k].endswith(_TERMINAL)):
+                chrome_outside += b - a + 1
         for j in range(a, b + 1):
             decisions[j] = decision
             line_reasons[j] = reason
-    page = chrome_outside >= bp.PAGE_MIN_CHROME_LINES or starts_with_chrome
+    # A text that starts with its headline is an article, whatever lists it ends with.
+    starts_with_headline = headline_text is not None and texts[0].casefold() == headline_text.casefold()
+    page = starts_with_chrome or (chrome_outside >= bp.PAGE_MIN_CHROME_LINES and not starts_with_headline)
     return Layout(
         page=page,
         decisions=tuple(decisions),
