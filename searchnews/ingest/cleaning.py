@@ -214,13 +214,17 @@ def _caption_with_credit(line: str, following: str) -> bool:
     return bool(bp.CREDIT_SUFFIX.fullmatch(rest))
 
 
-def _wrapped_block_end(lines: Sequence[str], start: int) -> int:
-    """The last line of the hard-wrapped block that starts at ``start`` (``start`` itself if none)."""
-    end = start
-    while (end + 1 < len(lines) and lines[end + 1] and len(lines[end]) <= bp.HARD_WRAP_MAX_CHARS
-           and _words(lines[end]) > 1):
-        end += 1
-    return end
+def _wrapped_block_ends(lines: Sequence[str]) -> list[int]:
+    """For each line, the last line of the hard-wrapped block that starts there (the line itself if none).
+
+    One backward pass: finding each block's end by scanning forward from every
+    line was quadratic on long runs of short lines (8,000 lines of "Read more").
+    """
+    ends = list(range(len(lines)))
+    for i in range(len(lines) - 2, -1, -1):
+        if lines[i + 1] and len(lines[i]) <= bp.HARD_WRAP_MAX_CHARS and _words(lines[i]) > 1:
+            ends[i] = ends[i + 1]
+    return ends
 
 
 def _block_decision(text: str, headline_key: str | None, learned: frozenset[str]) -> tuple[str, str] | None:
@@ -248,9 +252,14 @@ def _classify(lines: Sequence[str], headline: str | None, meta: _Collector,
     n = len(lines)
     i = 0
 
+    # The next non-blank line from each line, and the end of each hard-wrapped block: one pass each.
+    nonblank = [n] * (n + 1)
+    for j in range(n - 1, -1, -1):
+        nonblank[j] = j if lines[j] else nonblank[j + 1]
+    wrapped_end = _wrapped_block_ends(lines)
+
     def next_nonblank(j: int) -> int | None:
-        while j < n and not lines[j]:
-            j += 1
+        j = nonblank[j] if j < n else n
         return j if j < n else None
 
     def add(j: int, decision: str, reason: str = "") -> None:
@@ -305,8 +314,9 @@ def _classify(lines: Sequence[str], headline: str | None, meta: _Collector,
             i += 1
             if not rest:
                 j = next_nonblank(i)
-                end = _wrapped_block_end(lines, j) if j is not None else None
-                if (j is not None and end is not None and end > j
+                end = wrapped_end[j] if j is not None else None
+                # A block of more lines than a headline has words is no headline (and is not joined).
+                if (j is not None and end is not None and j < end < j + bp.RELATED_HEADLINE_MAX_WORDS
                         and _looks_like_headline(" ".join(lines[j:end + 1]))):
                     for k in range(i, j):
                         add(k, "blank")

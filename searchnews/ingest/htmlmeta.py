@@ -35,6 +35,13 @@ _DATE_META = (
 )
 _WS = re.compile(r"\s+")
 
+#: Pages larger than this are read by trafilatura's fast mode (no second opinion from its
+#: jusText and readability fallbacks, which take most of its time on big pages).
+FAST_HTML_CHARS = 1_000_000
+#: Pages larger than this are not cleaned at all: the last line of defence against a page that
+#: would hold a worker for minutes (a 2 MB page takes about 4 s in fast mode).
+MAX_HTML_CHARS = 6_000_000
+
 
 @dataclass(frozen=True)
 class Page:
@@ -107,6 +114,9 @@ def extract_page(html: str) -> Page:
     import trafilatura
     from lxml.etree import ParserError
 
+    if len(html) > MAX_HTML_CHARS:
+        raise DocumentError(f"skipped: too big to clean ({len(html) / 1e6:.1f} MB of HTML; "
+                            f"the limit is {MAX_HTML_CHARS / 1e6:.0f} MB)")
     try:
         tree = lxml.html.document_fromstring(html)
     except (ParserError, ValueError) as exc:
@@ -156,7 +166,8 @@ def extract_page(html: str) -> Page:
     try:
         doc = trafilatura.bare_extraction(
             html, url=url, include_comments=False, include_tables=True, include_images=False,
-            with_metadata=not (authors and date), favor_precision=False, deduplicate=False)
+            with_metadata=not (authors and date), favor_precision=False, deduplicate=False,
+            fast=len(html) > FAST_HTML_CHARS)
     except (ValueError, RecursionError, TypeError) as exc:  # trafilatura's own parse failures
         raise DocumentError(f"trafilatura could not read the page ({exc})") from None
     if doc is None or not (doc.text or "").strip():
