@@ -41,8 +41,8 @@ PROMO_LINES: tuple[re.Pattern[str], ...] = tuple(
         r"(Get|Receive) (our|the) .{0,40}newsletter.{0,60}",
         r".{0,40}\bnewsletter\b.{0,40}(sign up|subscribe|inbox).{0,40}",
         r"Share (this|on|the) (article|story|page|facebook|twitter|x)\b.{0,80}",
-        r"(Share|Tweet|Email|Print|WhatsApp|Facebook|Twitter|LinkedIn|Copy link)"
-        r"(\s*[|/·,]?\s*(Share|Tweet|Email|Print|WhatsApp|Facebook|Twitter|LinkedIn|Copy link|Telegram))*",
+        r"(?:[-*•]\s*)?(Share|Share this|Link this|Tweet|Email|Email this|Print|WhatsApp|Facebook|Twitter|LinkedIn"
+        r"|Copy link)(\s*[|/·,]?\s*(Share|Tweet|Email|Print|WhatsApp|Facebook|Twitter|LinkedIn|Copy link|Telegram))*",
         r"(We|This (site|website)) uses? cookies.{0,200}",
         r"Cookies (help|allow|enable) us .{0,200}",
         r"By (using|continuing to use|browsing) (our|this) (site|website|services),? you (agree|accept|consent)"
@@ -140,13 +140,23 @@ REPORTER_PLACE = re.compile(r"\s+(?:in|at|from)\s+(?:the\s+)?[A-Z][\w .'-]*$")
 NAME_SEPARATORS = re.compile(r"\s*(?:;|,|\band\b|\bet\b|\bund\b|&)\s*")
 
 #: A time stamp line. ``kind`` says whether it is the publication or an update.
+#: The date after a stamp's label starts with a digit or a day or month name ("Date of quote: …" is no stamp).
+_DATE_START = (r"(?=\d|(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|f[ée]v|mar|apr|avr|may|mai|jun|juin|jul|juil|aug|ao[uû]"
+               r"|sep|oct|okt|nov|dec|d[ée]c|dez|m[äa]r|lun|mer|jeu|ven|sam|dim|die|mit|don|fre|son)\w*\b)")
 STAMP_LINES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("updated", re.compile(
-        r"(?:Last updated|Updated|Mis à jour(?: le)?|Aktualisiert(?: am)?)\s*(?:on\s*)?:?\s*(?P<date>.{6,60})", _I)),
+        r"(?:Last updated|Updated|Mis à jour(?: le)?|Aktualisiert(?: am)?)\b\s*(?:on\b\s*)?:?\s*"
+        + _DATE_START + r"(?P<date>.{6,60})", _I)),
     ("published", re.compile(
-        r"(?:Published|Posted|First published|Publié(?: le)?|Veröffentlicht(?: am)?|Stand|Datum|Date)"
-        r"\s*(?:on\s*)?:?\s*(?P<date>.{6,60})", _I)),
+        r"(?:Published|Posted|First published|Publié(?: le)?|Veröffentlicht(?: am)?|Stand|Datum|Date)\b"
+        r"\s*(?:on\b\s*)?:?\s*" + _DATE_START + r"(?P<date>.{6,60})", _I)),
+    # CNN: "July 24, 2014 -- Updated 1207 GMT (2007 HKT)": the date is the publication's.
+    ("published", re.compile(r"(?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})\s*-{1,2}\s*Updated\b.{0,40}", _I)),
 )
+#: Stamps and "Source:" lines are metadata only this near the top (in non-blank lines) or the bottom
+#: of the article; elsewhere they are text ("Source: NHS" under a chart, "Dates: 25-29 August").
+META_EDGE_TOP = 8
+META_EDGE_BOTTOM = 4
 
 _RELATIVE_KIND = (r"(?:(?P<kind>Last updated|Updated|Published|Posted|Mis à jour|Publié|Aktualisiert|"
                   r"Veröffentlicht)\s*:?\s*)?")

@@ -262,6 +262,15 @@ def _classify(lines: Sequence[str], headline: str | None, meta: _Collector,
         j = nonblank[j] if j < n else n
         return j if j < n else None
 
+    # Where metadata lines may stand: near the top or the bottom, counted in non-blank lines.
+    rank, count = [0] * n, 0
+    for j in range(n):
+        rank[j] = count
+        count += bool(lines[j])
+
+    def at_edge(j: int) -> bool:
+        return rank[j] < bp.META_EDGE_TOP or rank[j] >= count - bp.META_EDGE_BOTTOM
+
     def add(j: int, decision: str, reason: str = "") -> None:
         decisions.append(LineDecision(j + 1, lines[j], decision, reason))
 
@@ -330,7 +339,8 @@ def _classify(lines: Sequence[str], headline: str | None, meta: _Collector,
                     i = j + 1
             continue
         title = bp.AGENCY_TITLE.fullmatch(line)
-        source = (_match_source(line) or (_canonical_agency(line) if _words(line) <= 4 else None)
+        source = ((_match_source(line) if at_edge(i) else None)
+                  or (_canonical_agency(line) if _words(line) <= 4 else None)
                   or (_canonical_agency(title.group("agency")) if title else None))
         if source:
             meta.sources.append(source)
@@ -377,7 +387,7 @@ def _classify(lines: Sequence[str], headline: str | None, meta: _Collector,
                     add(k, "authors", "reporting credits (editors are not authors)")
                 i = end + 1
                 continue
-        relative = _match_relative_stamp(line, reference)
+        relative = _match_relative_stamp(line, reference) if at_edge(i) else None
         if relative:
             kind, date = relative
             if date is not None and kind == "published" and meta.published is None:
@@ -387,7 +397,7 @@ def _classify(lines: Sequence[str], headline: str | None, meta: _Collector,
             add(i, "stamp", f"relative {kind} time" + ("" if date else " (no reference date: no date)"))
             i += 1
             continue
-        stamp = _match_stamp(line)
+        stamp = _match_stamp(line) if at_edge(i) else None
         if stamp:
             kind, date = stamp
             if kind == "published" and meta.published is None:
@@ -513,16 +523,23 @@ def _decide(lines: list[str], headline: str | None, meta: _Collector, learned: f
     if headline is not None:
         return headline, _classify(lines, headline, meta, learned, reference), None
     layout = find_layout(lines, name=name)
-    if layout.page:
-        return layout.headline_text, _page_decisions(lines, layout, meta, learned, reference), layout
+    plain_meta = _Collector()
     headline, start = _split_headline(lines)
     decisions = [LineDecision(j + 1, lines[j], "headline" if headline and j == start else "blank",
                               "first line" if headline and j == start else "")
                  for j in range(start + (1 if headline else 0))]
     if headline:
         start += 1
-    rest = _classify(lines[start:], headline, meta, learned, reference)
-    return headline, decisions + [replace(d, number=d.number + start) for d in rest], layout
+    rest = _classify(lines[start:], headline, plain_meta, learned, reference)
+    decisions += [replace(d, number=d.number + start) for d in rest]
+    if layout.page and not layout.starts_with_chrome:
+        # Chrome the line rules already drop (a repeated headline, captions, promo lines) is no sign of a page.
+        unexplained = sum(1 for j in layout.chrome_lines if decisions[j].decision == "body")
+        layout = replace(layout, page=unexplained >= bp.PAGE_MIN_CHROME_LINES)
+    if layout.page:
+        return layout.headline_text, _page_decisions(lines, layout, meta, learned, reference), layout
+    meta.__dict__.update(plain_meta.__dict__)
+    return headline, decisions, layout
 
 
 def explain_text(text: str, *, headline: str | None = None, learned: frozenset[str] = frozenset(),

@@ -40,7 +40,10 @@ Terms:
         line, a menu or breadcrumb, a url, a short line with no final
         punctuation) and the text does not start with its headline, or when
         the first line is chrome ("Skip to content"). Prose-less lines alone (a
-        table of results at the end of an article) do not make a page. Any other text is a plain article and is cleaned
+        table of results at the end of an article) do not make a page. The
+        cleaner then checks what its line rules make of those chrome lines:
+        lines they already drop (a repeated headline, a caption, a promo line)
+        are no evidence of a page. Any other text is a plain article and is cleaned
         as before: the article block finder changes nothing for it.
 """
 
@@ -84,6 +87,10 @@ class Layout:
     headline_text: str | None = None
     site: str | None = None
     url: str | None = None
+    #: The lines outside the article and its windows that are chrome by their shape.
+    chrome_lines: tuple[int, ...] = ()
+    #: Whether the first line is chrome by its shape ("Skip to content").
+    starts_with_chrome: bool = False
 
 
 def plain(line: str) -> str:
@@ -390,7 +397,7 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
     top = headline_seg if headline_seg is not None else first
     window_start = max(0, top - 3)
     footer_end = min(len(segments) - 1, last + bp.META_WINDOW_LINES)
-    chrome_outside = 0
+    chrome_lines: list[int] = []
     for k, (a, b) in enumerate(segments):
         if k == headline_seg:
             decision, reason = "headline", "headline-like line above the article"
@@ -402,13 +409,13 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
         else:
             decision, reason = "chrome", reasons[k]
             if shapes[k] in _SHAPE_REASONS or (shapes[k] == "short" and not texts[k].endswith(_TERMINAL)):
-                chrome_outside += b - a + 1
+                chrome_lines.extend(range(a, b + 1))
         for j in range(a, b + 1):
             decisions[j] = decision
             line_reasons[j] = reason
     # A text that starts with its headline is an article, whatever lists it ends with.
     starts_with_headline = headline_text is not None and texts[0].casefold() == headline_text.casefold()
-    page = starts_with_chrome or (chrome_outside >= bp.PAGE_MIN_CHROME_LINES and not starts_with_headline)
+    page = starts_with_chrome or (len(chrome_lines) >= bp.PAGE_MIN_CHROME_LINES and not starts_with_headline)
     return Layout(
         page=page,
         decisions=tuple(decisions),
@@ -417,4 +424,6 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
         headline_text=headline_text,
         site=site,
         url=url,
+        chrome_lines=tuple(chrome_lines),
+        starts_with_chrome=starts_with_chrome,
     )
