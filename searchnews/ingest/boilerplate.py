@@ -136,6 +136,10 @@ REPORTING_MAX_LINES = 4
 #: Where a reporter name carries a place: "Jane Doe in Seoul", "Jane Doe at the United Nations".
 REPORTER_PLACE = re.compile(r"\s+(?:in|at|from)\s+(?:the\s+)?[A-Z][\w .'-]*$")
 
+#: A job title after a name in a byline ("Jane Doe, Health Correspondent"): not a name.
+JOB_TITLE = re.compile(r"\b(?:Correspondent|Editor|Reporter|Writer|Journalist|Columnist|Contributor|Producer"
+                       r"|Analyst|Critic|Photographer|Chroniqueur|Journaliste|Redakteur(?:in)?|Korrespondent(?:in)?)s?$")
+
 #: Splits a list of names: "A, B and C".
 NAME_SEPARATORS = re.compile(r"\s*(?:;|,|\band\b|\bet\b|\bund\b|&)\s*")
 
@@ -283,7 +287,7 @@ HARD_WRAP_MAX_CHARS = 100
 #: density of ``STOPWORDS_HIGH`` over ``LENGTH_HIGH`` characters is *good* (article text);
 #: above ``STOPWORDS_LOW`` it is *near-good*; below, *bad* (chrome).
 CHROME_LENGTH_LOW = 70
-CHROME_LENGTH_HIGH = 200
+CHROME_LENGTH_HIGH = 120
 CHROME_STOPWORDS_LOW = 0.30
 CHROME_STOPWORDS_HIGH = 0.32
 #: Languages written without spaces between words: lengths count characters, not stop words.
@@ -341,6 +345,8 @@ TITLE_LINE = re.compile(r"(?P<headline>.{12,200}?)\s+(?:[|–—-]|::)\s+(?P<sit
 
 #: A markdown heading or emphasis (html2text output): ``# Headline``, ``**Subhead**``.
 MARKDOWN_HEADING = re.compile(r"#{1,6}\s+(?P<text>.*?)\s*#*")
+#: A markdown link: ``[text](url)``.
+MARKDOWN_LINK = re.compile(r"!?\[(?P<text>[^\]]*)\]\([^)]*\)")
 #: A list item: ``* item``, ``- item``, ``• item``, ``1. item``.
 BULLET = re.compile(r"(?:[*•·▪►◦‣–-]|\d{1,2}[.)])\s+(?P<text>\S.*)")
 

@@ -117,7 +117,7 @@ def split_names(value: str) -> list[str]:
     for part in bp.NAME_SEPARATORS.split(value):
         part = bp.REPORTER_PLACE.sub("", part.strip().strip("."))
         if (part and not _canonical_agency(part) and not bp.AVATAR.fullmatch(part)
-                and part.casefold() not in bp.GENERIC_AUTHORS):
+                and part.casefold() not in bp.GENERIC_AUTHORS and not bp.JOB_TITLE.search(part)):
             names.append(part)
     return names
 
@@ -617,7 +617,8 @@ def clean_text(
     wire = given.photo_sources[0] if given.photo_sources else None
     final_source = wire or source or (meta.sources[-1] if meta.sources else None) or agency or (
         meta.photo_sources[-1] if meta.photo_sources else None) or (
-        meta.notice_sources[0] if meta.notice_sources else None)
+        meta.notice_sources[0] if meta.notice_sources else None) or (
+        _site_source(layout.site) if layout and layout.page else None)
     final_date = date or meta.published or meta.updated
     if headline is None and body:
         headline = body[0] if len(body[0]) <= bp.HEADLINE_MAX_CHARS else body[0][:120].rsplit(" ", 1)[0] + "…"

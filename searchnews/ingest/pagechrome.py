@@ -94,7 +94,9 @@ class Layout:
 
 
 def plain(line: str) -> str:
-    """A line without markdown heading marks, emphasis and list bullets."""
+    """A line without markdown heading marks, links, emphasis and list bullets."""
+    if "](" in line:
+        line = bp.MARKDOWN_LINK.sub(r"\g<text>", line)
     heading = bp.MARKDOWN_HEADING.fullmatch(line)
     if heading:
         line = heading.group("text")
