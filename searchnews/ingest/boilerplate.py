@@ -159,7 +159,7 @@ STAMP_LINES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 #: Stamps and "Source:" lines are metadata only this near the top (in non-blank lines) or the bottom
 #: of the article; elsewhere they are text ("Source: NHS" under a chart, "Dates: 25-29 August").
-META_EDGE_TOP = 8
+META_EDGE_TOP = 5
 META_EDGE_BOTTOM = 4
 
 _RELATIVE_KIND = (r"(?:(?P<kind>Last updated|Updated|Published|Posted|Mis à jour|Publié|Aktualisiert|"
