@@ -117,7 +117,7 @@ AUTHORS_LINE = re.compile(r"(?:Authors?|Auteurs?|Autor(?:en)?|Written by)\s*:\s*
 
 #: A byline: "By Jane Doe", "By Jane Doe and John Roe", "Par Marie Dupont", "Von Hans Maier".
 BYLINE = re.compile(
-    r"(?:By|Par|Von)\s+(?P<names>[A-ZÀ-Ý][\w.'’-]+(?:\s+[A-ZÀ-Ý][\w.'’-]+){0,3}"
+    r"(?:By|Par|Von|Por|Door|Di)\s+(?P<names>[A-ZÀ-Ý][\w.'’-]+(?:\s+[A-ZÀ-Ý][\w.'’-]+){0,3}"
     r"(?:\s*(?:,|\band\b|\bet\b|\bund\b|&)\s*[A-ZÀ-Ý][\w.'’-]+(?:\s+[A-ZÀ-Ý][\w.'’-]+){0,3})*)"
     r"(?:\s*[,|–—-]\s*.{0,60})?"
 )
@@ -345,6 +345,8 @@ TITLE_LINE = re.compile(r"(?P<headline>.{12,200}?)\s+(?:[|–—-]|::)\s+(?P<sit
 
 #: A markdown heading or emphasis (html2text output): ``# Headline``, ``**Subhead**``.
 MARKDOWN_HEADING = re.compile(r"#{1,6}\s+(?P<text>.*?)\s*#*")
+#: A copyright line naming the site: "© 2024 Harbour Gazette. All rights reserved."
+COPYRIGHT_SITE = re.compile(r"(?:©|\(c\)|Copyright)\s*(?:(?:19|20)\d\d\s*)?(?P<site>[^.|,©]{2,60}?)\s*(?:[.,|]\s*.{0,80})?", _I)
 #: A markdown link: ``[text](url)``.
 MARKDOWN_LINK = re.compile(r"!?\[(?P<text>[^\]]*)\]\([^)]*\)")
 #: A list item: ``* item``, ``- item``, ``• item``, ``1. item``.

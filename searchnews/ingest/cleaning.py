@@ -49,7 +49,7 @@ from . import boilerplate as bp
 from .corpus import FORMATS, RawDocument, SourceFile, article_id, read_documents
 from .dates import parse_date
 from .language import detect_language, language_code
-from .pagechrome import Layout, find_layout
+from .pagechrome import Layout, find_layout, plain
 
 __all__ = [
     "LineDecision",
@@ -497,7 +497,7 @@ def _split_headline(lines: list[str]) -> tuple[str | None, int]:
 def _page_decisions(lines: list[str], layout: Layout, meta: _Collector, learned: frozenset[str],
                     reference: dt.datetime | None) -> list[LineDecision]:
     """The decisions for a whole page: chrome dropped, the article and its metadata windows classified."""
-    masked = [line if layout.decisions[j] in ("article", "meta") else "" for j, line in enumerate(lines)]
+    masked = [plain(line) if layout.decisions[j] in ("article", "meta") else "" for j, line in enumerate(lines)]
     decisions = _classify(masked, layout.headline_text, meta, learned, reference)
     out = []
     for d in decisions:
@@ -509,7 +509,7 @@ def _page_decisions(lines: list[str], layout: Layout, meta: _Collector, learned:
             out.append(LineDecision(d.number, lines[j], "chrome", layout.reasons[j]) if lines[j]
                        else LineDecision(d.number, "", "blank"))
         else:
-            out.append(d)
+            out.append(replace(d, text=lines[j]) if d.decision == "blank" else d)
     return out
 
 

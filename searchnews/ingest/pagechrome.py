@@ -388,7 +388,9 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
         # A teaser above the headline is not the article: it starts after the headline.
         first = next((k for k in range(headline_seg + 1, last + 1) if classes[k] == GOOD), first)
     headline_text = texts[headline_seg] if headline_seg is not None else (titles[0][0] if titles else None)
-    site = titles[0][1] if titles else None
+    site = next((site for head, site in titles if headline_text and head.casefold() == headline_text.casefold()),
+                None) or next((m.group("site").strip() for t in texts[-12:] if (m := bp.COPYRIGHT_SITE.fullmatch(t))),
+                              None)
     url = next((m.group("url") for t in texts[:12] + texts[-12:] if (m := bp.URL_LINE.fullmatch(t))), None)
     if url and url.startswith("//"):
         url = "https:" + url
@@ -406,10 +408,11 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
         elif first <= k <= last:
             decision = "article" if classes[k] == GOOD else "chrome"
             reason = reasons[k]
-        elif window_start <= k < first or last < k <= footer_end:
-            decision, reason = "meta", reasons[k] + " (near the article: read for metadata)"
         else:
-            decision, reason = "chrome", reasons[k]
+            if window_start <= k < first or last < k <= footer_end:
+                decision, reason = "meta", reasons[k] + " (near the article: read for metadata)"
+            else:
+                decision, reason = "chrome", reasons[k]
             if shapes[k] in _SHAPE_REASONS or (shapes[k] == "short" and not texts[k].endswith(_TERMINAL)):
                 chrome_lines.extend(range(a, b + 1))
         for j in range(a, b + 1):
