@@ -313,7 +313,8 @@ CHROME_LINES: tuple[re.Pattern[str], ...] = tuple(
         r"(?:Skip|Jump|Go) to (?:main |the )?(?:content|navigation|search|article|menu|footer).{0,40}",
         r"(?:Aller|Passer) au (?:contenu|menu).{0,40}|Zum (?:Inhalt|Hauptinhalt) springen.{0,20}",
         r"(?:Menu|Search|Sign in|Log in|Login|Register|Subscribe|Home|Close|Open menu|Toggle navigation|Edition"
-        r"|Menü|Suche|Anmelden|Rechercher|Se connecter|Connexion|S'abonner|Accueil|Startseite)\s*:?",
+        r"|Menü|Suche|Anmelden|Rechercher|Se connecter|Connexion|S'abonner|Accueil|Startseite|About us|Contact(?: us)?"
+        r"|Kontakt|Contacto|Contactez-nous|Nous contacter|Imprint|Aviso legal|Über uns|Qui sommes-nous)\s*:?",
         r".{0,120}\b(?:cookies?|privacy policy|terms of (?:use|service)|politique de confidentialité"
         r"|Datenschutz(?:erklärung)?|Impressum|mentions légales)\b.{0,200}",
         r"(?:©|\(c\)|Copyright|Copr\.).{0,200}",

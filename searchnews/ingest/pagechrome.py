@@ -413,7 +413,10 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
                 decision, reason = "meta", reasons[k] + " (near the article: read for metadata)"
             else:
                 decision, reason = "chrome", reasons[k]
-            if shapes[k] in _SHAPE_REASONS or (shapes[k] == "short" and not texts[k].endswith(_TERMINAL)):
+            # Chrome lines count as evidence of a page; near the article, only those chrome by pattern
+            # (a match preview's "Ewood Park" / "2000 GMT" under its headline is no menu).
+            if shapes[k] in _SHAPE_REASONS or (decision == "chrome" and shapes[k] == "short"
+                                               and not texts[k].endswith(_TERMINAL)):
                 chrome_lines.extend(range(a, b + 1))
         for j in range(a, b + 1):
             decisions[j] = decision
