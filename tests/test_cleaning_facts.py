@@ -4,6 +4,8 @@ A date or source line is metadata only when its shape and place say so; web
 page metadata is taken only from fields that hold it.
 """
 
+# ruff: noqa: E501 - the pages below keep their paragraphs on one line, as renderers write them
+
 from __future__ import annotations
 
 import datetime as dt

@@ -5,6 +5,8 @@ shapes HTML-to-text renderers give: one menu item a line, breadcrumbs on one
 line, share bars, newsletter boxes, lists of other headlines, footers.
 """
 
+# ruff: noqa: E501 - the pages below keep their paragraphs on one line, as renderers write them
+
 from __future__ import annotations
 
 import datetime as dt

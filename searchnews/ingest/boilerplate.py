@@ -339,7 +339,8 @@ CHROME_SEPARATORS = re.compile(r"\s(?:[|›»>·•/]|::|\\)\s")
 CHROME_MIN_SEPARATORS = 2
 
 #: A url on a line of its own (the page's address, printed by some scrapers).
-URL_LINE = re.compile(r"(?:URL\s*:\s*)?(?P<url>(?:https?:)?//[\w.-]+\.[a-z]{2,}(?:/\S*)?|www\.[\w.-]+\.[a-z]{2,}/\S*)", _I)
+URL_LINE = re.compile(
+    r"(?:URL\s*:\s*)?(?P<url>(?:https?:)?//[\w.-]+\.[a-z]{2,}(?:/\S*)?|www\.[\w.-]+\.[a-z]{2,}/\S*)", _I)
 
 #: A ``<title>``-style line: the headline, then the site's name after a separator.
 TITLE_LINE = re.compile(r"(?P<headline>.{12,200}?)\s+(?:[|–—-]|::)\s+(?P<site>[^|–—]{2,60}?)")
@@ -347,7 +348,8 @@ TITLE_LINE = re.compile(r"(?P<headline>.{12,200}?)\s+(?:[|–—-]|::)\s+(?P<sit
 #: A markdown heading or emphasis (html2text output): ``# Headline``, ``**Subhead**``.
 MARKDOWN_HEADING = re.compile(r"#{1,6}\s+(?P<text>.*?)\s*#*")
 #: A copyright line naming the site: "© 2024 Harbour Gazette. All rights reserved."
-COPYRIGHT_SITE = re.compile(r"(?:©|\(c\)|Copyright)\s*(?:(?:19|20)\d\d\s*)?(?P<site>[^.|,©]{2,60}?)\s*(?:[.,|]\s*.{0,80})?", _I)
+COPYRIGHT_SITE = re.compile(
+    r"(?:©|\(c\)|Copyright)\s*(?:(?:19|20)\d\d\s*)?(?P<site>[^.|,©]{2,60}?)\s*(?:[.,|]\s*.{0,80})?", _I)
 #: A markdown link: ``[text](url)``.
 MARKDOWN_LINK = re.compile(r"!?\[(?P<text>[^\]]*)\]\([^)]*\)")
 #: A list item: ``* item``, ``- item``, ``• item``, ``1. item``.
@@ -358,8 +360,8 @@ HEADLINE_MIN_WORDS = 3
 HEADLINE_MAX_WORDS = 30
 #: Where the readers' comments start: the article never runs past such a line.
 COMMENTS_START = re.compile(
-    r"(?:\d+\s+)?(?:Comments?|Reader comments|Leave a (?:comment|reply)|Add (?:a|your) comment|Join the (?:conversation|"
-    r"discussion)|Commentaires?|Réagissez|Kommentare?|Diskussion)\s*(?:\(\d+\))?\W*"
+    r"(?:\d+\s+)?(?:Comments?|Reader comments|Leave a (?:comment|reply)|Add (?:a|your) comment"
+    r"|Join the (?:conversation|discussion)|Commentaires?|Réagissez|Kommentare?|Diskussion)\s*(?:\(\d+\))?\W*"
     r"|.{0,120}\b(?:wrote|says|said|a écrit|schrieb)\s*:"
     r"|Report this Comment.{0,120}", _I)
 #: A comment's header names its writer and time: "On December 23, 2014, at 10:07 PM, jdoe wrote:".

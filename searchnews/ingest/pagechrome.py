@@ -148,7 +148,8 @@ def _segments(lines: Sequence[str]) -> list[tuple[int, int]]:
     return segments
 
 
-_SHAPE_REASONS = frozenset({"site chrome (menu, social, legal or list line)", "a url", "menu or breadcrumb on one line"})
+_SHAPE_REASONS = frozenset({"site chrome (menu, social, legal or list line)", "a url",
+                            "menu or breadcrumb on one line"})
 
 
 def _context_free(text: str, stoplist: frozenset[str] | None, dense: bool) -> tuple[str, str]:
