@@ -659,9 +659,10 @@ def _explain(path: str, learned: LearnedBoilerplate) -> int:
         data = handle.read()
     with friendly_errors():
         text, _ = decode(data)
-    colours = {"body": None, "caption": "green", "blank": None, "continued": None}
+    colours = {"body": None, "caption": "green", "blank": None, "continued": None, "headline": "cyan"}
     counts = learned.counts.get(group_of(path), {})
-    for d in explain_text(text, learned=learned.for_path(path)):
+    name = os.path.splitext(os.path.basename(path))[0]
+    for d in explain_text(text, learned=learned.for_path(path), name=name):
         if d.decision == "blank":
             continue
         if d.decision == "learned" and line_key(d.text) in counts:

@@ -41,8 +41,8 @@ PROMO_LINES: tuple[re.Pattern[str], ...] = tuple(
         r"(Get|Receive) (our|the) .{0,40}newsletter.{0,60}",
         r".{0,40}\bnewsletter\b.{0,40}(sign up|subscribe|inbox).{0,40}",
         r"Share (this|on|the) (article|story|page|facebook|twitter|x)\b.{0,80}",
-        r"(Share|Tweet|Email|Print|WhatsApp|Facebook|Twitter|LinkedIn|Copy link)"
-        r"(\s*[|/·,]?\s*(Share|Tweet|Email|Print|WhatsApp|Facebook|Twitter|LinkedIn|Copy link|Telegram))*",
+        r"(?:[-*•]\s*)?(Share|Share this|Link this|Tweet|Email|Email this|Print|WhatsApp|Facebook|Twitter|LinkedIn"
+        r"|Copy link)(\s*[|/·,]?\s*(Share|Tweet|Email|Print|WhatsApp|Facebook|Twitter|LinkedIn|Copy link|Telegram))*",
         r"(We|This (site|website)) uses? cookies.{0,200}",
         r"Cookies (help|allow|enable) us .{0,200}",
         r"By (using|continuing to use|browsing) (our|this) (site|website|services),? you (agree|accept|consent)"
@@ -117,7 +117,7 @@ AUTHORS_LINE = re.compile(r"(?:Authors?|Auteurs?|Autor(?:en)?|Written by)\s*:\s*
 
 #: A byline: "By Jane Doe", "By Jane Doe and John Roe", "Par Marie Dupont", "Von Hans Maier".
 BYLINE = re.compile(
-    r"(?:By|Par|Von)\s+(?P<names>[A-ZÀ-Ý][\w.'’-]+(?:\s+[A-ZÀ-Ý][\w.'’-]+){0,3}"
+    r"(?:By|Par|Von|Por|Door|Di)\s+(?P<names>[A-ZÀ-Ý][\w.'’-]+(?:\s+[A-ZÀ-Ý][\w.'’-]+){0,3}"
     r"(?:\s*(?:,|\band\b|\bet\b|\bund\b|&)\s*[A-ZÀ-Ý][\w.'’-]+(?:\s+[A-ZÀ-Ý][\w.'’-]+){0,3})*)"
     r"(?:\s*[,|–—-]\s*.{0,60})?"
 )
@@ -136,17 +136,31 @@ REPORTING_MAX_LINES = 4
 #: Where a reporter name carries a place: "Jane Doe in Seoul", "Jane Doe at the United Nations".
 REPORTER_PLACE = re.compile(r"\s+(?:in|at|from)\s+(?:the\s+)?[A-Z][\w .'-]*$")
 
+#: A job title after a name in a byline ("Jane Doe, Health Correspondent"): not a name.
+JOB_TITLE = re.compile(r"\b(?:Correspondent|Editor|Reporter|Writer|Journalist|Columnist|Contributor|Producer"
+                       r"|Analyst|Critic|Photographer|Chroniqueur|Journaliste|Redakteur(?:in)?|Korrespondent(?:in)?)s?$")
+
 #: Splits a list of names: "A, B and C".
 NAME_SEPARATORS = re.compile(r"\s*(?:;|,|\band\b|\bet\b|\bund\b|&)\s*")
 
 #: A time stamp line. ``kind`` says whether it is the publication or an update.
+#: The date after a stamp's label starts with a digit or a day or month name ("Date of quote: …" is no stamp).
+_DATE_START = (r"(?=\d|(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|f[ée]v|mar|apr|avr|may|mai|jun|juin|jul|juil|aug|ao[uû]"
+               r"|sep|oct|okt|nov|dec|d[ée]c|dez|m[äa]r|lun|mer|jeu|ven|sam|dim|die|mit|don|fre|son)\w*\b)")
 STAMP_LINES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("updated", re.compile(
-        r"(?:Last updated|Updated|Mis à jour(?: le)?|Aktualisiert(?: am)?)\s*(?:on\s*)?:?\s*(?P<date>.{6,60})", _I)),
+        r"(?:Last updated|Updated|Mis à jour(?: le)?|Aktualisiert(?: am)?)\b\s*(?:on\b\s*)?:?\s*"
+        + _DATE_START + r"(?P<date>.{6,60})", _I)),
     ("published", re.compile(
-        r"(?:Published|Posted|First published|Publié(?: le)?|Veröffentlicht(?: am)?|Stand|Datum|Date)"
-        r"\s*(?:on\s*)?:?\s*(?P<date>.{6,60})", _I)),
+        r"(?:Published|Posted|First published|Publié(?: le)?|Veröffentlicht(?: am)?|Stand|Datum|Date)\b"
+        r"\s*(?:on\b\s*)?:?\s*" + _DATE_START + r"(?P<date>.{6,60})", _I)),
+    # CNN: "July 24, 2014 -- Updated 1207 GMT (2007 HKT)": the date is the publication's.
+    ("published", re.compile(r"(?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})\s*-{1,2}\s*Updated\b.{0,40}", _I)),
 )
+#: Stamps and "Source:" lines are metadata only this near the top (in non-blank lines) or the bottom
+#: of the article; elsewhere they are text ("Source: NHS" under a chart, "Dates: 25-29 August").
+META_EDGE_TOP = 5
+META_EDGE_BOTTOM = 4
 
 _RELATIVE_KIND = (r"(?:(?P<kind>Last updated|Updated|Published|Posted|Mis à jour|Publié|Aktualisiert|"
                   r"Veröffentlicht)\s*:?\s*)?")
@@ -263,3 +277,103 @@ HEADLINE_MAX_CHARS = 300
 
 #: Hard-wrapped text: runs of lines no longer than this are joined into one paragraph.
 HARD_WRAP_MAX_CHARS = 100
+
+
+# ---------------------------------------------------------------------------
+# Page chrome: a whole web page saved as text (see :mod:`searchnews.ingest.pagechrome`)
+
+#: jusText's thresholds, applied to lines (or hard-wrapped paragraphs) instead of HTML blocks:
+#: shorter than ``LENGTH_LOW`` characters is *short* (decided by its neighbours); a stop-word
+#: density of ``STOPWORDS_HIGH`` over ``LENGTH_HIGH`` characters is *good* (article text);
+#: above ``STOPWORDS_LOW`` it is *near-good*; below, *bad* (chrome).
+CHROME_LENGTH_LOW = 70
+CHROME_LENGTH_HIGH = 120
+CHROME_STOPWORDS_LOW = 0.30
+CHROME_STOPWORDS_HIGH = 0.32
+#: Languages written without spaces between words: lengths count characters, not stop words.
+CHROME_NO_SPACES = frozenset({"zh", "ja", "th", "lo", "km", "my"})
+#: A chrome segment between two parts of an article weighs at least this many characters against joining them.
+CHROME_MIN_PENALTY = 30
+
+#: ISO 639-1 codes to the names of jusText's stop-word lists (``justext.get_stoplist``).
+STOPLISTS: dict[str, str] = {
+    "en": "English", "fr": "French", "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
+    "nl": "Dutch", "sv": "Swedish", "da": "Danish", "no": "Norwegian_Bokmal", "nb": "Norwegian_Bokmal",
+    "fi": "Finnish", "pl": "Polish", "cs": "Czech", "sk": "Slovak", "ro": "Romanian", "hu": "Hungarian",
+    "tr": "Turkish", "ru": "Russian", "uk": "Ukrainian", "el": "Greek", "ar": "Arabic", "fa": "Persian",
+    "he": "Hebrew", "hi": "Hindi", "id": "Indonesian", "ms": "Malay", "vi": "Vietnamese", "sw": "Swahili",
+    "yo": "Yoruba", "ca": "Catalan", "hr": "Croatian", "sr": "Serbian", "bg": "Bulgarian", "sl": "Slovenian",
+    "et": "Estonian", "lv": "Latvian", "lt": "Lithuanian", "ko": "Korean", "tl": "Tagalog", "af": "Afrikaans",
+}
+
+#: Lines that are page chrome whatever their neighbours: the site speaking, not the story.
+CHROME_LINES: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, _I)
+    for p in (
+        r"(?:Skip|Jump|Go) to (?:main |the )?(?:content|navigation|search|article|menu|footer).{0,40}",
+        r"(?:Aller|Passer) au (?:contenu|menu).{0,40}|Zum (?:Inhalt|Hauptinhalt) springen.{0,20}",
+        r"(?:Menu|Search|Sign in|Log in|Login|Register|Subscribe|Home|Close|Open menu|Toggle navigation|Edition"
+        r"|Menü|Suche|Anmelden|Rechercher|Se connecter|Connexion|S'abonner|Accueil|Startseite|About us|Contact(?: us)?"
+        r"|Kontakt|Contacto|Contactez-nous|Nous contacter|Imprint|Aviso legal|Über uns|Qui sommes-nous)\s*:?",
+        r".{0,120}\b(?:cookies?|privacy policy|terms of (?:use|service)|politique de confidentialité"
+        r"|Datenschutz(?:erklärung)?|Impressum|mentions légales)\b.{0,200}",
+        r"(?:©|\(c\)|Copyright|Copr\.).{0,200}",
+        r".{0,80}\b(?:All rights reserved|Tous droits réservés|Alle Rechte vorbehalten)\b.{0,80}",
+        r"\d+\s+(?:comments?|commentaires?|Kommentare?|shares?)",
+        r"(?:\d+\s+)?(?:min(?:ute)?s?|Min\.?)\s+(?:read|de lecture|Lesezeit)|Lesezeit:?\s*\d+\s*Min(?:uten|\.)?",
+        r"(?:Most (?:read|popular|viewed|shared)|Trending(?: now)?|Top stories|More (?:from|stories|news|on)\b.{0,40}"
+        r"|You (?:may|might) also like|Recommended(?: for you)?|Les plus lus|Meistgelesen|À la une"
+        r"|Latest (?:news|stories)|Popular now|Don't miss|Editor's picks?)\s*:?",
+        r"(?:Back to top|Retour en haut|Nach oben)\W*",
+        r"(?:Previous|Next) (?:article|story|page)\W*.{0,120}",
+        r"(?:Comments?|Leave a comment|Join the conversation|Commentaires?|Kommentare?)\s*(?:\(\d+\))?:?",
+        r"(?:Tags?|Topics?|Themen|Mots-clés|Related topics)\s*:.{0,200}",
+        r"(?:Related Topics|Related Content|Sponsored Stories|Promoted Stories|Around the web)\W*",
+        r"(?:Tweet|Link this|Share this|Email this|Share|Pin it|Email|Print|Reprints?|Permalink)\W*",
+    )
+)
+
+#: Separators of breadcrumbs and menus written on one line: ``Home › World › Europe``, ``News | Sport``.
+CHROME_SEPARATORS = re.compile(r"\s(?:[|›»>·•/]|::|\\)\s")
+#: A line of breadcrumbs or menu items: at least this many separators between short items.
+CHROME_MIN_SEPARATORS = 2
+
+#: A url on a line of its own (the page's address, printed by some scrapers).
+URL_LINE = re.compile(
+    r"(?:URL\s*:\s*)?(?P<url>(?:https?:)?//[\w.-]+\.[a-z]{2,}(?:/\S*)?|www\.[\w.-]+\.[a-z]{2,}/\S*)", _I)
+
+#: A ``<title>``-style line: the headline, then the site's name after a separator.
+TITLE_LINE = re.compile(r"(?P<headline>.{12,200}?)\s+(?:[|–—-]|::)\s+(?P<site>[^|–—]{2,60}?)")
+
+#: A markdown heading or emphasis (html2text output): ``# Headline``, ``**Subhead**``.
+MARKDOWN_HEADING = re.compile(r"#{1,6}\s+(?P<text>.*?)\s*#*")
+#: A copyright line naming the site: "© 2024 Harbour Gazette. All rights reserved."
+COPYRIGHT_SITE = re.compile(
+    r"(?:©|\(c\)|Copyright)\s*(?:(?:19|20)\d\d\s*)?(?P<site>[^.|,©]{2,60}?)\s*(?:[.,|]\s*.{0,80})?", _I)
+#: A markdown link: ``[text](url)``.
+MARKDOWN_LINK = re.compile(r"!?\[(?P<text>[^\]]*)\]\([^)]*\)")
+#: A list item: ``* item``, ``- item``, ``• item``, ``1. item``.
+BULLET = re.compile(r"(?:[*•·▪►◦‣–-]|\d{1,2}[.)])\s+(?P<text>\S.*)")
+
+#: A headline has at least this many words and at most this many.
+HEADLINE_MIN_WORDS = 3
+HEADLINE_MAX_WORDS = 30
+#: Where the readers' comments start: the article never runs past such a line.
+COMMENTS_START = re.compile(
+    r"(?:\d+\s+)?(?:Comments?|Reader comments|Leave a (?:comment|reply)|Add (?:a|your) comment"
+    r"|Join the (?:conversation|discussion)|Commentaires?|Réagissez|Kommentare?|Diskussion)\s*(?:\(\d+\))?\W*"
+    r"|.{0,120}\b(?:wrote|says|said|a écrit|schrieb)\s*:"
+    r"|Report this Comment.{0,120}", _I)
+#: A comment's header names its writer and time: "On December 23, 2014, at 10:07 PM, jdoe wrote:".
+COMMENT_HEADER = re.compile(r".{0,120}(?:\d{1,2}:\d{2}|\b(?:19|20)\d\d\b).{0,60}\b(?:wrote|says|a écrit|schrieb)\s*:"
+                            r"|Report this Comment.{0,120}", _I)
+#: How many segments above the article block are searched for the headline.
+HEADLINE_SEARCH_LINES = 40
+#: What a headline never holds: an e-mail address, a byline, a photo agency credit, a login prompt.
+NOT_HEADLINE = re.compile(
+    r"@\w|^(?:by|par|von)\s|\b(?:via|/)\s*(?:Getty|AP|AFP|Reuters|Shutterstock)\b|\bGetty Images\b"
+    r"|logged in|\bsign (?:in|up)\b|\bnewsletter\b|\bsubscribe\b|\bcookies?\b", _I)
+#: Metadata (bylines, stamps, credits) is read in this many lines before the article block and after it.
+META_WINDOW_LINES = 8
+#: The text is a whole page (its chrome is removed) when at least this many lines are chrome.
+PAGE_MIN_CHROME_LINES = 3

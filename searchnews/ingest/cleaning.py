@@ -49,6 +49,7 @@ from . import boilerplate as bp
 from .corpus import FORMATS, RawDocument, SourceFile, article_id, read_documents
 from .dates import parse_date
 from .language import detect_language, language_code
+from .pagechrome import Layout, find_layout, plain
 
 __all__ = [
     "LineDecision",
@@ -116,7 +117,7 @@ def split_names(value: str) -> list[str]:
     for part in bp.NAME_SEPARATORS.split(value):
         part = bp.REPORTER_PLACE.sub("", part.strip().strip("."))
         if (part and not _canonical_agency(part) and not bp.AVATAR.fullmatch(part)
-                and part.casefold() not in bp.GENERIC_AUTHORS):
+                and part.casefold() not in bp.GENERIC_AUTHORS and not bp.JOB_TITLE.search(part)):
             names.append(part)
     return names
 
@@ -213,13 +214,17 @@ def _caption_with_credit(line: str, following: str) -> bool:
     return bool(bp.CREDIT_SUFFIX.fullmatch(rest))
 
 
-def _wrapped_block_end(lines: Sequence[str], start: int) -> int:
-    """The last line of the hard-wrapped block that starts at ``start`` (``start`` itself if none)."""
-    end = start
-    while (end + 1 < len(lines) and lines[end + 1] and len(lines[end]) <= bp.HARD_WRAP_MAX_CHARS
-           and _words(lines[end]) > 1):
-        end += 1
-    return end
+def _wrapped_block_ends(lines: Sequence[str]) -> list[int]:
+    """For each line, the last line of the hard-wrapped block that starts there (the line itself if none).
+
+    One backward pass: finding each block's end by scanning forward from every
+    line was quadratic on long runs of short lines (8,000 lines of "Read more").
+    """
+    ends = list(range(len(lines)))
+    for i in range(len(lines) - 2, -1, -1):
+        if lines[i + 1] and len(lines[i]) <= bp.HARD_WRAP_MAX_CHARS and _words(lines[i]) > 1:
+            ends[i] = ends[i + 1]
+    return ends
 
 
 def _block_decision(text: str, headline_key: str | None, learned: frozenset[str]) -> tuple[str, str] | None:
@@ -247,10 +252,24 @@ def _classify(lines: Sequence[str], headline: str | None, meta: _Collector,
     n = len(lines)
     i = 0
 
+    # The next non-blank line from each line, and the end of each hard-wrapped block: one pass each.
+    nonblank = [n] * (n + 1)
+    for j in range(n - 1, -1, -1):
+        nonblank[j] = j if lines[j] else nonblank[j + 1]
+    wrapped_end = _wrapped_block_ends(lines)
+
     def next_nonblank(j: int) -> int | None:
-        while j < n and not lines[j]:
-            j += 1
+        j = nonblank[j] if j < n else n
         return j if j < n else None
+
+    # Where metadata lines may stand: near the top or the bottom, counted in non-blank lines.
+    rank, count = [0] * n, 0
+    for j in range(n):
+        rank[j] = count
+        count += bool(lines[j])
+
+    def at_edge(j: int) -> bool:
+        return rank[j] < bp.META_EDGE_TOP or rank[j] >= count - bp.META_EDGE_BOTTOM
 
     def add(j: int, decision: str, reason: str = "") -> None:
         decisions.append(LineDecision(j + 1, lines[j], decision, reason))
@@ -304,8 +323,9 @@ def _classify(lines: Sequence[str], headline: str | None, meta: _Collector,
             i += 1
             if not rest:
                 j = next_nonblank(i)
-                end = _wrapped_block_end(lines, j) if j is not None else None
-                if (j is not None and end is not None and end > j
+                end = wrapped_end[j] if j is not None else None
+                # A block of more lines than a headline has words is no headline (and is not joined).
+                if (j is not None and end is not None and j < end < j + bp.RELATED_HEADLINE_MAX_WORDS
                         and _looks_like_headline(" ".join(lines[j:end + 1]))):
                     for k in range(i, j):
                         add(k, "blank")
@@ -319,7 +339,8 @@ def _classify(lines: Sequence[str], headline: str | None, meta: _Collector,
                     i = j + 1
             continue
         title = bp.AGENCY_TITLE.fullmatch(line)
-        source = (_match_source(line) or (_canonical_agency(line) if _words(line) <= 4 else None)
+        source = ((_match_source(line) if at_edge(i) else None)
+                  or (_canonical_agency(line) if _words(line) <= 4 else None)
                   or (_canonical_agency(title.group("agency")) if title else None))
         if source:
             meta.sources.append(source)
@@ -366,7 +387,7 @@ def _classify(lines: Sequence[str], headline: str | None, meta: _Collector,
                     add(k, "authors", "reporting credits (editors are not authors)")
                 i = end + 1
                 continue
-        relative = _match_relative_stamp(line, reference)
+        relative = _match_relative_stamp(line, reference) if at_edge(i) else None
         if relative:
             kind, date = relative
             if date is not None and kind == "published" and meta.published is None:
@@ -376,7 +397,7 @@ def _classify(lines: Sequence[str], headline: str | None, meta: _Collector,
             add(i, "stamp", f"relative {kind} time" + ("" if date else " (no reference date: no date)"))
             i += 1
             continue
-        stamp = _match_stamp(line)
+        stamp = _match_stamp(line) if at_edge(i) else None
         if stamp:
             kind, date = stamp
             if kind == "published" and meta.published is None:
@@ -473,24 +494,64 @@ def _split_headline(lines: list[str]) -> tuple[str | None, int]:
     return None, len(lines)
 
 
+def _page_decisions(lines: list[str], layout: Layout, meta: _Collector, learned: frozenset[str],
+                    reference: dt.datetime | None) -> list[LineDecision]:
+    """The decisions for a whole page: chrome dropped, the article and its metadata windows classified."""
+    masked = [plain(line) if layout.decisions[j] in ("article", "meta") else "" for j, line in enumerate(lines)]
+    decisions = _classify(masked, layout.headline_text, meta, learned, reference)
+    out = []
+    for d in decisions:
+        j = d.number - 1
+        where = layout.decisions[j]
+        if where == "headline":
+            out.append(LineDecision(d.number, lines[j], "headline", layout.reasons[j]))
+        elif where == "chrome" or (where == "meta" and d.decision in ("body", "continued")):
+            out.append(LineDecision(d.number, lines[j], "chrome", layout.reasons[j]) if lines[j]
+                       else LineDecision(d.number, "", "blank"))
+        else:
+            out.append(replace(d, text=lines[j]) if d.decision == "blank" else d)
+    return out
+
+
+def _decide(lines: list[str], headline: str | None, meta: _Collector, learned: frozenset[str],
+            reference: dt.datetime | None, name: str | None) -> tuple[str | None, list[LineDecision], Layout | None]:
+    """The headline and one decision per line (stages 2 and 3 of :func:`clean_text`).
+
+    With no headline given, the page-chrome finder (:mod:`searchnews.ingest.pagechrome`) looks for an
+    article block inside page chrome; a text that is not a whole page takes its first line as headline.
+    """
+    if headline is not None:
+        return headline, _classify(lines, headline, meta, learned, reference), None
+    layout = find_layout(lines, name=name)
+    plain_meta = _Collector()
+    headline, start = _split_headline(lines)
+    decisions = [LineDecision(j + 1, lines[j], "headline" if headline and j == start else "blank",
+                              "first line" if headline and j == start else "")
+                 for j in range(start + (1 if headline else 0))]
+    if headline:
+        start += 1
+    rest = _classify(lines[start:], headline, plain_meta, learned, reference)
+    decisions += [replace(d, number=d.number + start) for d in rest]
+    if layout.page and not layout.starts_with_chrome:
+        # Chrome the line rules already drop (a repeated headline, captions, promo lines) is no sign of a page.
+        unexplained = sum(1 for j in layout.chrome_lines if decisions[j].decision == "body")
+        layout = replace(layout, page=unexplained >= bp.PAGE_MIN_CHROME_LINES)
+    if layout.page:
+        return layout.headline_text, _page_decisions(lines, layout, meta, learned, reference), layout
+    meta.__dict__.update(plain_meta.__dict__)
+    return headline, decisions, layout
+
+
 def explain_text(text: str, *, headline: str | None = None, learned: frozenset[str] = frozenset(),
-                 reference_date: dt.datetime | None = None) -> list[LineDecision]:
+                 reference_date: dt.datetime | None = None, name: str | None = None) -> list[LineDecision]:
     """Each line of a plain-text article with the cleaner's decision and its reason.
 
-    ``learned`` and ``reference_date`` are as for :func:`clean_text`.
+    ``learned`` and ``reference_date`` are as for :func:`clean_text`; ``name`` is the
+    file's name (compared with headline candidates of a whole page).
     """
     lines = normalize_text(text).split("\n")
-    start = 0
-    decisions: list[LineDecision] = []
-    if headline is None:
-        headline, start = _split_headline(lines)
-        for j in range(start + (1 if headline else 0)):
-            decisions.append(LineDecision(j + 1, lines[j], "headline" if j == start else "blank",
-                                          "first line" if j == start else ""))
-        if headline:
-            start += 1
-    rest = _classify(lines[start:], headline, _Collector(), learned, reference_date)
-    return decisions + [replace(d, number=d.number + start) for d in rest]
+    _, decisions, _ = _decide(lines, headline, _Collector(), learned, reference_date, name)
+    return decisions
 
 
 def clean_text(
@@ -528,15 +589,12 @@ def clean_text(
     """
     # 1. normalise
     lines = normalize_text(text).split("\n")
-    # 2. headline
-    if headline is None:
-        headline, index = _split_headline(lines)
-        lines = lines[index + 1:] if headline else lines
-    else:
+    if headline is not None:
         headline = normalize_text(headline).replace("\n", " ").strip() or None
-    # 3. classify
+    # 2-3. headline (the article block of a whole page) and classify
     meta = _Collector()
-    decisions = _classify(lines, headline, meta, learned, reference_date)
+    name = os.path.splitext(os.path.basename(path))[0] if path else None
+    headline, decisions, layout = _decide(lines, headline, meta, learned, reference_date, name)
     found_captions = [_caption_text(d.text) for d in decisions if d.decision == "caption"]
     # 4. paragraphs
     body = _paragraphs(decisions)
@@ -559,7 +617,8 @@ def clean_text(
     wire = given.photo_sources[0] if given.photo_sources else None
     final_source = wire or source or (meta.sources[-1] if meta.sources else None) or agency or (
         meta.photo_sources[-1] if meta.photo_sources else None) or (
-        meta.notice_sources[0] if meta.notice_sources else None)
+        meta.notice_sources[0] if meta.notice_sources else None) or (
+        _site_source(layout.site) if layout and layout.page else None)
     final_date = date or meta.published or meta.updated
     if headline is None and body:
         headline = body[0] if len(body[0]) <= bp.HEADLINE_MAX_CHARS else body[0][:120].rsplit(" ", 1)[0] + "…"
@@ -572,13 +631,20 @@ def clean_text(
         source=final_source,
         authors=tuple(all_authors),
         date=final_date,
-        url=url,
+        url=url or (layout.url if layout and layout.page else None),
         language=language,
         id=id,
         path=path,
         place=place,
         notes=tuple(notes),
     )
+
+
+def _site_source(site: str | None) -> str | None:
+    """The source a page's site name gives (``Reuters`` for ``Reuters.com``), or ``None``."""
+    if not site:
+        return None
+    return _canonical_agency(site) or _canonical_agency(re.sub(r"\.(?:com|co\.uk|org|net)$", "", site)) or site
 
 
 def _caption_text(line: str) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 
 from dateutil import parser as _dateutil
 
@@ -61,8 +62,11 @@ def parse_date(text: str | None) -> dt.datetime | None:
     text = text.replace(" at ", " ").replace(" um ", " ").replace(" à ", " ")
     # Parse twice with different defaults: a field that differs was not in the text.
     try:
-        first = _dateutil.parse(text, default=_SENTINEL, dayfirst=True, fuzzy=True)
-        second = _dateutil.parse(text, default=_SENTINEL2, dayfirst=True, fuzzy=True)
+        with warnings.catch_warnings():
+            # An unknown zone name ("HKT") is ignored (the time is taken as UTC) instead of printed to stderr.
+            warnings.simplefilter("ignore", _dateutil.UnknownTimezoneWarning)
+            first = _dateutil.parse(text, default=_SENTINEL, dayfirst=True, fuzzy=True)
+            second = _dateutil.parse(text, default=_SENTINEL2, dayfirst=True, fuzzy=True)
     except (ValueError, OverflowError, TypeError):
         return None
     if (first.year, first.month, first.day) != (second.year, second.month, second.day):

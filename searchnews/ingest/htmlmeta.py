@@ -20,8 +20,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from dateutil.parser import UnknownTimezoneWarning
 
 from ..errors import DocumentError
 from .dates import parse_date
@@ -34,6 +37,13 @@ _DATE_META = (
     "publish-date", "date", "dc.date", "dc.date.issued", "sailthru.date", "parsely-pub-date",
 )
 _WS = re.compile(r"\s+")
+
+#: Pages larger than this are read by trafilatura's fast mode (no second opinion from its
+#: jusText and readability fallbacks, which take most of its time on big pages).
+FAST_HTML_CHARS = 1_000_000
+#: Pages larger than this are not cleaned at all: the last line of defence against a page that
+#: would hold a worker for minutes (a 2 MB page takes about 4 s in fast mode).
+MAX_HTML_CHARS = 6_000_000
 
 
 @dataclass(frozen=True)
@@ -50,8 +60,46 @@ class Page:
     language: str | None
 
 
+#: What an author field holds that names no author: a photo credit ("Photo by The Associated Press").
+_NOT_AUTHOR = re.compile(r"(?:photo(?:graph)?|picture|image|video|graphic)s?\s*(?:by\b|:)", re.I)
+_COPYRIGHT = re.compile(r"^(?:copyright\s*)?(?:\(c\)|©)?\s*(?:(?:19|20)\d\d\s*)?", re.I)
+_DOMAIN_END = re.compile(r"(?:[\s._]+(?:co|com|org|net|uk))+$", re.I)
+
+
+def site_name(value: str | None) -> str | None:
+    """A publisher's name as pages write it, cleaned: no copyright mark or year, no handle or domain ending.
+
+    ``Copyright (c) CondéNet 2015`` gives ``CondéNet``, ``Reuters_Co_Uk`` (a Twitter handle) ``Reuters``.
+    """
+    if not value:
+        return None
+    value = _COPYRIGHT.sub("", value.strip())
+    value = re.sub(r"\b(?:19|20)\d\d\b", "", value).strip(" ,.-").lstrip("@")
+    if "_" in value and " " not in value:
+        value = value.replace("_", " ")
+    value = _DOMAIN_END.sub("", value).strip()
+    return value or None
+
+
+def absolute_url(value: str | None) -> str | None:
+    """A page's url; a protocol-relative one (``//www.example.com/x``) gets ``https:``."""
+    if not value:
+        return None
+    value = value.strip()
+    return "https:" + value if value.startswith("//") else value
+
+
 def _text(element) -> str:
     return _WS.sub(" ", element.text_content()).strip()
+
+
+def _caption_texts(figcaption) -> list[str]:
+    """The captions of one ``<figcaption>``: one per paragraph or line, so that several stay apart."""
+    for br in figcaption.xpath(".//br"):
+        br.tail = "\n" + (br.tail or "")
+    parts = figcaption.xpath("./p|./div|./span[contains(@class, 'caption')]")
+    texts = [_text(p) for p in parts] if len(parts) > 1 else figcaption.text_content().split("\n")
+    return [t for t in (_WS.sub(" ", t).strip() for t in texts) if t]
 
 
 def _json_ld(tree) -> Iterator[dict]:
@@ -107,6 +155,9 @@ def extract_page(html: str) -> Page:
     import trafilatura
     from lxml.etree import ParserError
 
+    if len(html) > MAX_HTML_CHARS:
+        raise DocumentError(f"skipped: too big to clean ({len(html) / 1e6:.1f} MB of HTML; "
+                            f"the limit is {MAX_HTML_CHARS / 1e6:.0f} MB)")
     try:
         tree = lxml.html.document_fromstring(html)
     except (ParserError, ValueError) as exc:
@@ -124,7 +175,7 @@ def extract_page(html: str) -> Page:
         or (_text(title[0]) if title else None)
     )
 
-    captions = [_text(c) for c in tree.xpath("//figure//figcaption")]
+    captions = [c for fig in tree.xpath("//figure//figcaption") for c in _caption_texts(fig)]
     if not captions:
         captions = [a.strip() for a in tree.xpath("//figure//img/@alt") if a.strip()]
 
@@ -154,19 +205,25 @@ def extract_page(html: str) -> Page:
         tree, "og:site_name", "application-name")
 
     try:
-        doc = trafilatura.bare_extraction(
-            html, url=url, include_comments=False, include_tables=True, include_images=False,
-            with_metadata=not (authors and date), favor_precision=False, deduplicate=False)
+        with warnings.catch_warnings():
+            # htmldate (trafilatura's date finder) has dateutil warn on zone names such as "EST":
+            # a library prints nothing to stderr.
+            warnings.simplefilter("ignore", UnknownTimezoneWarning)
+            doc = trafilatura.bare_extraction(
+                html, url=url, include_comments=False, include_tables=True, include_images=False,
+                with_metadata=not (authors and date), favor_precision=False, deduplicate=False,
+                fast=len(html) > FAST_HTML_CHARS)
     except (ValueError, RecursionError, TypeError) as exc:  # trafilatura's own parse failures
         raise DocumentError(f"trafilatura could not read the page ({exc})") from None
     if doc is None or not (doc.text or "").strip():
         raise DocumentError("no article text found in the page")
     if not authors and doc.author:
         authors = [a.strip() for a in doc.author.split(";") if a.strip()]
+    authors = [a for a in authors if not _NOT_AUTHOR.match(a)]
     if date is None and doc.date:
         date = parse_date(doc.date)
     headline = headline or doc.title
-    source = source or doc.sitename
+    source = site_name(source or doc.sitename)
     paragraphs = [line.strip() for line in doc.text.split("\n") if line.strip()]
     return Page(
         text="\n\n".join(paragraphs),
@@ -175,6 +232,6 @@ def extract_page(html: str) -> Page:
         source=source,
         authors=tuple(authors),
         date=date,
-        url=url,
+        url=absolute_url(url),
         language=_language(tree) or doc.language,
     )

@@ -1,0 +1,438 @@
+"""Page chrome: find the article inside a whole web page saved as text.
+
+Much scraped text is a whole page turned into text (``get_text()``, a browser's
+select-all and copy, ``lynx -dump``, an HTML-to-text converter): the article is
+in there, between skip links, menus, breadcrumbs, cookie banners, share bars,
+newsletter boxes, lists of other headlines and footers. This module decides,
+for every line of such a text, whether it belongs to the article, with the
+method jusText applies to the blocks of an HTML page, applied to lines: each
+segment is first classified from its own shape, then revised from its
+neighbours, in linear time.
+
+Terms:
+    chrome
+        The page around the article: navigation, the site's own promotion,
+        legal and social lines, lists of other articles.
+    segment
+        One line, or a hard-wrapped paragraph: consecutive lines that reach the
+        file's wrap margin (``lynx -dump`` style) are judged as one.
+    class
+        jusText's classes. From a segment's own shape: *bad* (a chrome line,
+        a menu or breadcrumb, prose-less text with few stop words), *short*
+        (too short to judge alone), *near-good* and *good* (long, with the
+        stop-word density of prose). Then from the neighbours: a short or
+        near-good segment between good ones is good, between bad ones bad; a
+        short heading-like line just above good text is near-good.
+    article block
+        The lines from the first good segment to the last.
+    headline
+        The headline-like line just above the article block (past its byline,
+        stamp, captions and share bar), preferring the one the page's
+        ``<title>``-style line (``Headline | Site``) or the file name repeats.
+    metadata windows
+        The lines between the headline and the article block, a few lines
+        above the headline and a few after the block: the only places where
+        chrome lines are read for bylines, stamps and credits.
+    page
+        A text is a page (and its chrome is removed) when at least
+        :data:`~searchnews.ingest.boilerplate.PAGE_MIN_CHROME_LINES` lines
+        outside the article and its windows are chrome by their shape (a chrome
+        line, a menu or breadcrumb, a url, a short line with no final
+        punctuation) and the text does not start with its headline, or when
+        the first line is chrome ("Skip to content"). Prose-less lines alone (a
+        table of results at the end of an article) do not make a page. The
+        cleaner then checks what its line rules make of those chrome lines:
+        lines they already drop (a repeated headline, a caption, a promo line)
+        are no evidence of a page. Any other text is a plain article and is cleaned
+        as before: the article block finder changes nothing for it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from . import boilerplate as bp
+
+__all__ = ["Layout", "find_layout"]
+
+_WORD = re.compile(r"\w+")
+_LETTERS = re.compile(r"[^\W\d_]")
+_TERMINAL = (".", "!", "?", "…", "。", "！", "？", '"', "”", "»", "’", "'")
+_SENTENCE = re.compile(r"[.!?。！？…]")
+_CHROME = re.compile("|".join(f"(?:{p.pattern})" for p in bp.CHROME_LINES), re.IGNORECASE)
+_PROMO = re.compile("|".join(f"(?:{p.pattern})" for p in bp.PROMO_LINES), re.IGNORECASE)
+_META = (bp.BYLINE, bp.AUTHORS_LINE, bp.BARE_DATE_LINE, bp.CAPTION_PREFIX, bp.CREDIT_LINE, bp.SOURCE_LINE,
+         *(pattern for _, pattern in bp.STAMP_LINES), *bp.RELATIVE_STAMPS)
+
+GOOD, NEARGOOD, SHORT, BAD = "good", "near-good", "short", "bad"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the article is in a text: one decision and reason per line (see the module terms).
+
+    ``decisions`` holds, per line: ``article`` (in the article block),
+    ``chrome`` (around or inside it, not the article), ``meta`` (a chrome line
+    in a metadata window: read for bylines, stamps and credits),
+    ``headline`` or ``blank``. ``page`` says whether the text is a whole page.
+    """
+
+    page: bool
+    decisions: tuple[str, ...]
+    reasons: tuple[str, ...]
+    headline: int | None = None
+    headline_text: str | None = None
+    site: str | None = None
+    url: str | None = None
+    #: The lines outside the article and its windows that are chrome by their shape.
+    chrome_lines: tuple[int, ...] = ()
+    #: Whether the first line is chrome by its shape ("Skip to content").
+    starts_with_chrome: bool = False
+
+
+def plain(line: str) -> str:
+    """A line without markdown heading marks, links, emphasis and list bullets."""
+    if "](" in line:
+        line = bp.MARKDOWN_LINK.sub(r"\g<text>", line)
+    heading = bp.MARKDOWN_HEADING.fullmatch(line)
+    if heading:
+        line = heading.group("text")
+    bullet = bp.BULLET.fullmatch(line)
+    if bullet:
+        line = bullet.group("text")
+    if line.startswith(("**", "__")) and line.endswith(("**", "__")) and len(line) > 4:
+        line = line[2:-2].strip()
+    return line
+
+
+@functools.lru_cache(maxsize=64)
+def _stoplist(language: str | None) -> frozenset[str] | None:
+    import justext
+
+    name = bp.STOPLISTS.get(language or "")
+    if not name:
+        return None
+    return frozenset(w.casefold() for w in justext.get_stoplist(name))
+
+
+def _wrap_margin(lines: Sequence[str]) -> int | None:
+    """The width a hard-wrapped text was wrapped at, or ``None`` when its lines are not wrapped."""
+    lengths = [len(line) for line in lines if len(line) >= 30]
+    if len(lengths) < 8:
+        return None
+    width = max(lengths)
+    if not 40 <= width <= 100:
+        return None
+    near = sum(1 for n in lengths if n >= width - 12)
+    return width if near >= 0.3 * len(lengths) else None
+
+
+def _segments(lines: Sequence[str]) -> list[tuple[int, int]]:
+    """``(first, last)`` line numbers of each segment (hard-wrapped lines joined)."""
+    margin = _wrap_margin(lines)
+    segments: list[tuple[int, int]] = []
+    i, n = 0, len(lines)
+    while i < n:
+        if not lines[i]:
+            i += 1
+            continue
+        end = i
+        if margin is not None:
+            while end + 1 < n and lines[end + 1] and len(lines[end]) >= margin - 15:
+                end += 1
+        segments.append((i, end))
+        i = end + 1
+    return segments
+
+
+_SHAPE_REASONS = frozenset({"site chrome (menu, social, legal or list line)", "a url",
+                            "menu or breadcrumb on one line"})
+
+
+def _context_free(text: str, stoplist: frozenset[str] | None, dense: bool) -> tuple[str, str]:
+    """A segment's class and reason from its own shape."""
+    if _CHROME.fullmatch(text):
+        return BAD, "site chrome (menu, social, legal or list line)"
+    if bp.URL_LINE.fullmatch(text):
+        return BAD, "a url"
+    if len(bp.CHROME_SEPARATORS.findall(f" {text} ")) >= bp.CHROME_MIN_SEPARATORS and not _SENTENCE.search(
+            text[-1:]):
+        return BAD, "menu or breadcrumb on one line"
+    if _PROMO.fullmatch(text):
+        return SHORT, "promo line (dropped by the line rules)"
+    length = len(text) * (3 if dense else 1)
+    if length < bp.CHROME_LENGTH_LOW:
+        return SHORT, "short"
+    if stoplist is None:
+        density = 0.4 if _SENTENCE.search(text) else 0.0
+    else:
+        words = _WORD.findall(text.casefold())
+        density = sum(w in stoplist for w in words) / len(words) if words else 0.0
+    if density >= bp.CHROME_STOPWORDS_HIGH:
+        if length > bp.CHROME_LENGTH_HIGH:
+            return GOOD, "long, with the stop words of prose"
+        return NEARGOOD, "medium length, with the stop words of prose"
+    if density >= bp.CHROME_STOPWORDS_LOW:
+        return NEARGOOD, "some stop words"
+    return BAD, "few stop words: not prose"
+
+
+def _heading_like(text: str) -> bool:
+    words = len(text.split())
+    return 0 < words <= 20 and not text.endswith((".", ",", ";", ":"))
+
+
+def _neighbours(classes: Sequence[str], ignore_neargood: bool) -> tuple[list[str], list[str]]:
+    """For each segment, the class of the nearest good or bad (or near-good) segment before and after it.
+
+    Document edges count as bad, as in jusText. Two passes: linear time.
+    """
+    wanted = {GOOD, BAD} if ignore_neargood else {GOOD, BAD, NEARGOOD}
+    n = len(classes)
+    before, after = [BAD] * n, [BAD] * n
+    last = BAD
+    for i in range(n):
+        before[i] = last
+        if classes[i] in wanted:
+            last = classes[i]
+    last = BAD
+    for i in range(n - 1, -1, -1):
+        after[i] = last
+        if classes[i] in wanted:
+            last = classes[i]
+    return before, after
+
+
+def _revise(classes: list[str], reasons: list[str], texts: Sequence[str]) -> None:
+    """jusText's context-sensitive pass, in linear time (in place)."""
+    n = len(classes)
+    # Short segments take the class of their neighbours.
+    before, after = _neighbours(classes, True)
+    before_any, after_any = _neighbours(classes, False)
+    updates = {}
+    for i in range(n):
+        if classes[i] != SHORT:
+            continue
+        if before[i] == GOOD and after[i] == GOOD:
+            updates[i] = (GOOD, "short, between article text")
+        elif before[i] == BAD and after[i] == BAD:
+            updates[i] = (BAD, "short, between chrome")
+        elif before[i] == BAD and before_any[i] == NEARGOOD:
+            updates[i] = (GOOD, "short, next to article text")
+        elif after[i] == BAD and after_any[i] == NEARGOOD:
+            updates[i] = (GOOD, "short, next to article text")
+        else:
+            updates[i] = (BAD, "short, at the edge of the article")
+    for i, (cls, reason) in updates.items():
+        classes[i], reasons[i] = cls, reason
+    # Near-good segments: bad only between bad ones.
+    before, after = _neighbours(classes, True)
+    for i in range(n):
+        if classes[i] == NEARGOOD:
+            if before[i] == BAD and after[i] == BAD:
+                classes[i], reasons[i] = BAD, reasons[i] + ", but between chrome"
+            else:
+                classes[i], reasons[i] = GOOD, reasons[i] + ", next to article text"
+
+
+def _comments_start(texts: Sequence[str], classes: Sequence[str]) -> int:
+    """The first segment of the readers' comments (the end of the texts when there are none).
+
+    Comments are prose too; what tells them is their headers ("... wrote:"): with
+    two of them after some good text, the comments start at the first, or at
+    the "Comments" heading just above it.
+    """
+    headers = [k for k, text in enumerate(texts) if bp.COMMENT_HEADER.fullmatch(text)]
+    seen_good = next((k for k, cls in enumerate(classes) if cls == GOOD), len(texts))
+    headers = [k for k in headers if k > seen_good]
+    if len(headers) < 2:
+        return len(texts)
+    cut = headers[0]
+    for k in range(headers[0] - 1, max(seen_good, headers[0] - 12), -1):
+        if bp.COMMENTS_START.fullmatch(texts[k]):
+            cut = k
+    return cut
+
+
+def _article_span(classes: Sequence[str], texts: Sequence[str]) -> tuple[int, int] | None:
+    """The first and last segment of the article block: the span richest in good text.
+
+    Good segments weigh their length, bad ones minus theirs (at least
+    :data:`~searchnews.ingest.boilerplate.CHROME_MIN_PENALTY`): the span of
+    largest total (Kadane's maximum subarray, linear) keeps a paragraph of
+    promotion far down the page, or a teaser among the menus, out of the article.
+    """
+    best, best_span = 0, None
+    total, start = 0, 0
+    for k, cls in enumerate(classes):
+        weight = len(texts[k]) if cls == GOOD else -max(len(texts[k]), bp.CHROME_MIN_PENALTY)
+        if total <= 0:
+            total, start = 0, k
+        total += weight
+        if cls == GOOD and total > best:
+            best, best_span = total, (start, k)
+    if best_span is None:
+        return None
+    first, last = best_span
+    while classes[first] != GOOD:
+        first += 1
+    return first, last
+
+
+def _is_meta(text: str) -> bool:
+    return any(p.fullmatch(text) for p in _META)
+
+
+def _content_words(text: str, stoplist: frozenset[str] | None) -> set[str]:
+    """The words of ``text`` that say what it is about: not stop words, not numbers."""
+    return {w for w in _WORD.findall(text.casefold())
+            if len(w) > 2 and not w.isdigit() and (stoplist is None or w not in stoplist)}
+
+
+def _slug_words(name: str | None) -> set[str]:
+    if not name:
+        return set()
+    return {w for w in _WORD.findall(name.casefold().replace("_", " ")) if len(w) > 2 and not w.isdigit()}
+
+
+def _headline_candidate(text: str) -> bool:
+    words = text.split()
+    if not bp.HEADLINE_MIN_WORDS <= len(words) <= bp.HEADLINE_MAX_WORDS or not _LETTERS.search(text):
+        return False
+    if text.endswith((".", ",", ";", ":")) and not text.endswith(("...", "…")):
+        return False
+    if bp.NOT_HEADLINE.search(text) or len(bp.CHROME_SEPARATORS.findall(f" {text} ")) >= 1:
+        return False
+    return not (_CHROME.fullmatch(text) or _PROMO.fullmatch(text) or _is_meta(text)
+                or bp.URL_LINE.fullmatch(text) or bp.RELATED_MARKER.fullmatch(text))
+
+
+def _title_lines(texts: Sequence[str]) -> list[tuple[str, str]]:
+    """``(headline, site)`` of each ``<title>``-style line."""
+    found = []
+    for text in texts:
+        match = bp.TITLE_LINE.fullmatch(text)
+        if match and len(match.group("site").split()) <= 6:
+            found.append((match.group("headline").strip(), match.group("site").strip()))
+    return found
+
+
+def find_layout(lines: Sequence[str], *, language: str | None = None, name: str | None = None) -> Layout:
+    """Decide for each (normalised) line whether it is the article, chrome or metadata.
+
+    ``language`` is the text's ISO code (for its stop words; detected when not
+    given); ``name`` the file name, compared with headline candidates.
+    """
+    n = len(lines)
+    texts_by_line = [plain(line) for line in lines]
+    segments = _segments(texts_by_line)
+    if not segments:
+        return Layout(False, ("blank",) * n, ("",) * n)
+    texts = [" ".join(texts_by_line[a:b + 1]) for a, b in segments]
+    if language is None:
+        from .language import detect_language
+
+        language = detect_language("", sorted(texts, key=len, reverse=True)[:20])
+    stoplist = _stoplist(language)
+    dense = language in bp.CHROME_NO_SPACES
+    classes, reasons = [], []
+    for text in texts:
+        cls, reason = _context_free(text, stoplist, dense)
+        classes.append(cls)
+        reasons.append(reason)
+    shapes = list(reasons)
+    starts_with_chrome = classes[0] == BAD and reasons[0] in _SHAPE_REASONS
+    _revise(classes, reasons, texts)
+    cut = _comments_start(texts, classes)
+    span = _article_span(classes[:cut], texts[:cut])
+    if span is None:
+        return Layout(False, tuple("blank" if not line else "article" for line in lines), ("",) * n)
+    first, last = span
+    good = [k for k in range(first, last + 1) if classes[k] == GOOD]
+
+    # The headline: the best headline-like line above the article block.
+    titles = _title_lines(texts[:12] + texts[-12:])
+    title_heads = {t.casefold() for t, _ in titles}
+    slug = _slug_words(name)
+    article_words = _content_words(" ".join(texts[k] for k in good[:6]), stoplist)
+    best: tuple[float, int] | None = None
+    seen = 0
+    ahead = first
+    while ahead + 1 < len(texts) and ahead < first + 8 and len(texts[ahead]) < bp.CHROME_LENGTH_HIGH:
+        ahead += 1
+    for k in range(ahead, -1, -1):
+        text = texts[k]
+        if k < first:
+            seen += 1
+        if seen > bp.HEADLINE_SEARCH_LINES:
+            break
+        if not _headline_candidate(text):
+            continue
+        score = 1.0 - 0.02 * seen
+        folded = text.casefold()
+        if folded in title_heads or any(h.startswith(folded) for h in title_heads):
+            score += 3
+        words = _content_words(text, stoplist)
+        if slug and words and len(slug & words) / len(words) >= 0.5:
+            score += 2
+        if words:
+            score += 2.5 * len(words & article_words) / len(words)
+        if bp.MARKDOWN_HEADING.fullmatch(lines[segments[k][0]]):
+            score += 1
+        if best is None or score > best[0]:
+            best = (score, k)
+    headline_seg = best[1] if best else None
+    if headline_seg is not None and headline_seg >= first:
+        # A teaser above the headline is not the article: it starts after the headline.
+        first = next((k for k in range(headline_seg + 1, last + 1) if classes[k] == GOOD), first)
+    headline_text = texts[headline_seg] if headline_seg is not None else (titles[0][0] if titles else None)
+    site = next((site for head, site in titles if headline_text and head.casefold() == headline_text.casefold()),
+                None) or next((m.group("site").strip() for t in texts[-12:] if (m := bp.COPYRIGHT_SITE.fullmatch(t))),
+                              None)
+    url = next((m.group("url") for t in texts[:12] + texts[-12:] if (m := bp.URL_LINE.fullmatch(t))), None)
+    if url and url.startswith("//"):
+        url = "https:" + url
+
+    # Per-line decisions.
+    decisions = ["blank"] * n
+    line_reasons = [""] * n
+    top = headline_seg if headline_seg is not None else first
+    window_start = max(0, top - 3)
+    footer_end = min(len(segments) - 1, last + bp.META_WINDOW_LINES)
+    chrome_lines: list[int] = []
+    for k, (a, b) in enumerate(segments):
+        if k == headline_seg:
+            decision, reason = "headline", "headline-like line above the article"
+        elif first <= k <= last:
+            decision = "article" if classes[k] == GOOD else "chrome"
+            reason = reasons[k]
+        else:
+            if window_start <= k < first or last < k <= footer_end:
+                decision, reason = "meta", reasons[k] + " (near the article: read for metadata)"
+            else:
+                decision, reason = "chrome", reasons[k]
+            # Chrome lines count as evidence of a page; near the article, only those chrome by pattern
+            # (a match preview's "Ewood Park" / "2000 GMT" under its headline is no menu).
+            if shapes[k] in _SHAPE_REASONS or (decision == "chrome" and shapes[k] == "short"
+                                               and not texts[k].endswith(_TERMINAL)):
+                chrome_lines.extend(range(a, b + 1))
+        for j in range(a, b + 1):
+            decisions[j] = decision
+            line_reasons[j] = reason
+    # A text that starts with its headline is an article, whatever lists it ends with.
+    starts_with_headline = headline_text is not None and texts[0].casefold() == headline_text.casefold()
+    page = starts_with_chrome or (len(chrome_lines) >= bp.PAGE_MIN_CHROME_LINES and not starts_with_headline)
+    return Layout(
+        page=page,
+        decisions=tuple(decisions),
+        reasons=tuple(line_reasons),
+        headline=segments[headline_seg][0] if headline_seg is not None else None,
+        headline_text=headline_text,
+        site=site,
+        url=url,
+        chrome_lines=tuple(chrome_lines),
+        starts_with_chrome=starts_with_chrome,
+    )
