@@ -46,7 +46,7 @@ from typing import Any
 from ..errors import DocumentError
 from ..models import Article, FileProblem
 from . import boilerplate as bp
-from .corpus import FORMATS, RawDocument, SourceFile, article_id, read_documents
+from .corpus import RawDocument, SourceFile, article_id, load_json, read_documents, source_for
 from .dates import parse_date
 from .language import detect_language, language_code
 
@@ -644,6 +644,24 @@ def _as_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+#: Keys of a JSON object given where a text is expected (``"headline": {"text": …}``), in order of preference.
+TEXT_KEYS = ("text", "title", "name", "value", "content", "#text")
+
+
+def _field_text(value: Any) -> str | None:
+    """The text of a one-line field: a string or number as it is, an object's text (see :data:`TEXT_KEYS`),
+    a list's texts joined; ``None`` when there is no text in it."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, Mapping):
+        return next((text for key in TEXT_KEYS if (text := _field_text(value.get(key)))), None)
+    if isinstance(value, (list, tuple)):
+        return " ".join(text for item in value if (text := _field_text(item))) or None
+    return None
+
+
 def clean_record(record: Mapping[str, Any], *, path: str | None = None, notes: Iterable[str] = (),
                  learned: frozenset[str] = frozenset()) -> Article:
     """Clean one JSON article record; see :data:`RECORD_KEYS` for the keys read."""
@@ -664,10 +682,14 @@ def clean_record(record: Mapping[str, Any], *, path: str | None = None, notes: I
     date = parse_date(str(date_value)) if date_value is not None else None
     url = _pick(record, "url")
     language = _pick(record, "language")
-    headline = _pick(record, "headline")
+    raw_headline = _pick(record, "headline")
+    headline = _field_text(raw_headline) if raw_headline is not None else ""
+    if headline is None:
+        kind = "an object" if isinstance(raw_headline, Mapping) else f"a JSON {type(raw_headline).__name__}"
+        notes = (*notes, f"the headline is {kind} without text; left out")
     return clean_text(
         _as_text(_pick(record, "body")),
-        headline=str(headline) if headline is not None else "",
+        headline=headline or "",
         captions=[_caption_text(c) for c in captions],
         source=source,
         authors=authors,
@@ -760,13 +782,11 @@ def read_file(source: SourceFile | str | os.PathLike[str], *, learned: frozenset
     modification time (when the scraper saved it).
     """
     if not isinstance(source, SourceFile):
-        path = os.path.abspath(os.fspath(source))
-        try:
-            st = os.stat(path)
-        except OSError as exc:
-            raise DocumentError(os.strerror(exc.errno) if exc.errno else str(exc), path) from None
-        source = SourceFile(path, FORMATS.get(os.path.splitext(path)[1].lower(), "text"), st.st_size,
-                            st.st_mtime_ns)
+        found = source_for(source)  # accepted or rejected as `index` does (one function decides)
+        if isinstance(found, FileProblem):
+            yield found
+            return
+        source = found
     if reference_date is None:
         reference_date = dt.datetime.fromtimestamp(source.mtime_ns / 1e9, dt.timezone.utc).replace(tzinfo=None)
     try:
@@ -780,7 +800,7 @@ def read_file(source: SourceFile | str | os.PathLike[str], *, learned: frozenset
                 yield FileProblem(source.path, exc.reason, raw.line)
                 continue
             yield article
-            for note in raw.notes:
+            for note in article.notes:
                 yield FileProblem(source.path, note, raw.line, skipped=False)
     except DocumentError as exc:
         yield FileProblem(source.path, exc.reason)
@@ -809,7 +829,7 @@ def clean_string(content: str, format: str = "text") -> Article:  # noqa: A002 -
         raw = RawDocument("<string>", "html", content, article_id(content))
     elif format == "json":
         try:
-            record = json.loads(content)
+            record = load_json(content)
         except json.JSONDecodeError as exc:
             raise DocumentError(f"malformed JSON ({exc.msg})") from None
         if not isinstance(record, dict):
