@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pytest
 
-from searchnews import IndexLocked, IndexNotWritable, NewsIndex
+from searchnews import IndexNotWritable, NewsIndex
 from searchnews.index.writing import COMMIT_EVERY_ENV, MANIFEST_NAME
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and locks")
@@ -353,57 +353,59 @@ def test_two_index_runs_at_once_never_corrupt(corpus, tmp_path):
     assert_complete(index, expected)
 
 
-def test_lock_taken_between_two_commits_stops_with_the_lock_message(corpus, tmp_path, monkeypatch):
-    """Another process may take the lock while a run switches writers: a clear error, nothing lost."""
-    from whoosh.writing import SegmentWriter
+def test_lock_is_held_between_commits_so_no_other_writer_slips_in(corpus, tmp_path, monkeypatch):
+    """A run holds the lock from its start to its end: between two commits no other writer can take it."""
+    from whoosh.util.filelock import FileLock
 
-    folder, expected = corpus
-    index = tmp_path / "index"
-    outsider = []
-    original = SegmentWriter._finish  # the end of a commit: it releases the lock
-
-    def commit_then_lose_the_lock(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        if self.writelock is not None and not outsider:
-            lock = self.storage.lock("MAIN_WRITELOCK")  # a second flock: as another process would hold it
-            assert lock.acquire()
-            outsider.append(lock)
-
-    monkeypatch.setattr(SegmentWriter, "_finish", commit_then_lose_the_lock)
-    with NewsIndex.create(index) as ix:
-        from searchnews.index.writing import Indexer
-
-        with pytest.raises(IndexLocked, match="another searchnews process is writing to"):
-            Indexer(ix._ix, ix.path, commit_every=10).run([folder])
-    outsider[0].release()
-    monkeypatch.undo()
-    committed = assert_usable(index, expected)
-    assert committed > 0
-    with NewsIndex.open(index) as ix:
-        ix.add([folder])
-    assert_complete(index, expected)
-
-
-def test_run_that_waited_for_the_lock_sees_what_the_other_committed(corpus, tmp_path, monkeypatch):
-    """A run plans its work only once it holds the lock, so another run's commits are not added twice."""
+    from searchnews.index.commit import Transaction
     from searchnews.index.writing import Indexer
 
     folder, expected = corpus
     index = tmp_path / "index"
+    attempts = []
+    original = Transaction.commit
+
+    def commit_then_try_the_lock(self):
+        generation = original(self)
+        outsider = FileLock(str(index / "MAIN_WRITELOCK"))  # a second flock: as another process would take it
+        attempts.append(outsider.acquire(blocking=False))
+        if attempts[-1]:
+            outsider.release()
+        return generation
+
+    monkeypatch.setattr(Transaction, "commit", commit_then_try_the_lock)
+    with NewsIndex.create(index) as ix:
+        report = Indexer(ix._ix, ix.path, commit_every=10).run([folder])
+    monkeypatch.undo()
+    assert len(attempts) > 5 and not any(attempts), attempts
+    assert report.added == len(expected)
+    assert_complete(index, expected)
+    outsider = FileLock(str(index / "MAIN_WRITELOCK"))
+    assert outsider.acquire(blocking=False), "the run released the lock at its end"
+    outsider.release()
+
+
+def test_run_that_waited_for_the_lock_sees_what_the_other_committed(corpus, tmp_path, monkeypatch):
+    """A run plans its work only once it holds the lock, so another run's commits are not added twice."""
+    from searchnews.index import writing
+
+    folder, expected = corpus
+    index = tmp_path / "index"
     NewsIndex.create(index).close()
-    original = Indexer._writer
+    original = writing._take_lock
     state = {"first": True}
 
-    def other_run_commits_first(self):
+    def other_run_commits_first(path):
         if state.pop("first", False):
             with NewsIndex.open(index) as other:
                 other.add([folder])
-        return original(self)
+        return original(path)
 
-    monkeypatch.setattr(Indexer, "_writer", other_run_commits_first)
+    monkeypatch.setattr(writing, "_take_lock", other_run_commits_first)
     with NewsIndex.open(index) as ix:
-        ix.add([folder])
+        report = ix.add([folder])
     monkeypatch.undo()
+    assert (report.added, report.unchanged) == (0, len(expected))
     assert_complete(index, expected)
 
 
