@@ -789,6 +789,7 @@ def read_file(source: SourceFile | str | os.PathLike[str], *, learned: frozenset
         source = found
     if reference_date is None:
         reference_date = dt.datetime.fromtimestamp(source.mtime_ns / 1e9, dt.timezone.utc).replace(tzinfo=None)
+    reported: set[tuple[str, int | None]] = set()  # a note on the whole file is reported once
     try:
         for raw in read_documents(source):
             if isinstance(raw, FileProblem):
@@ -801,7 +802,10 @@ def read_file(source: SourceFile | str | os.PathLike[str], *, learned: frozenset
                 continue
             yield article
             for note in article.notes:
-                yield FileProblem(source.path, note, raw.line, skipped=False)
+                key = (note, raw.line if source.format in ("jsonl", "csv") else None)  # decoded line by line
+                if key not in reported:
+                    reported.add(key)
+                    yield FileProblem(source.path, note, raw.line, skipped=False)
     except DocumentError as exc:
         yield FileProblem(source.path, exc.reason)
 

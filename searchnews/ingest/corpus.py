@@ -519,8 +519,8 @@ def _read_sgml(path: str, text: str, notes: tuple[str, ...]) -> Iterator[RawDocu
 
     if not looks_like_reuters(text):
         raise DocumentError("no <REUTERS> records: searchnews reads .sgm files of Reuters news stories", path)
-    for number, record in reuters_records(text):
-        yield RawDocument(path, "record", record, article_id(path, number), None, notes)
+    for number, line, record in reuters_records(text):
+        yield RawDocument(path, "record", record, article_id(path, number), line, notes)
 
 
 def _bounds(source: SourceFile) -> tuple[int, int, int | None]:

@@ -4,7 +4,7 @@ The Reuters-21578 collection and the wire archives made like it keep one
 story per ``<REUTERS …>`` element, with ``<DATE>``, ``<TITLE>``,
 ``<DATELINE>``, ``<AUTHOR>`` and ``<BODY>`` inside ``<TEXT>`` (a ``TYPE="UNPROC"``
 story has its text directly in ``<TEXT>``; a ``TYPE="BRIEF"`` one only a
-title). Each element becomes a record, cleaned like a JSON object: the title
+title, and is reported as a record without article text). Each element becomes a record, cleaned like a JSON object: the title
 is the headline, the dateline and body the text, the date the published
 date, and the source Reuters.
 
@@ -26,6 +26,8 @@ _RECORD = re.compile(r"<REUTERS\b[^>]*>(.*?)</REUTERS>", re.DOTALL | re.IGNORECA
 _FIELDS = ("DATE", "TITLE", "DATELINE", "AUTHOR", "BODY")
 _TAG = {name: re.compile(rf"<{name}>(.*?)</{name}>", re.DOTALL | re.IGNORECASE) for name in _FIELDS}
 _TEXT = re.compile(r"<TEXT\b[^>]*>(.*?)</TEXT>", re.DOTALL | re.IGNORECASE)
+#: A story that is only a headline: the text after its title is filler ("Blah blah blah.").
+_BRIEF = re.compile(r'<TEXT\s+TYPE="BRIEF"', re.IGNORECASE)
 _MARKUP = re.compile(r"<[^>]{1,200}>")
 #: Control characters (Reuters marks the start and end of a text with ``&#2;`` and ``&#3;``).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -44,16 +46,23 @@ def _text(value: str) -> str:
     return _CONTROL.sub("", html.unescape(value)).strip()
 
 
-def reuters_records(text: str) -> Iterator[tuple[int, dict]]:
-    """``(record number, record)`` for each ``<REUTERS>`` element, with JSON record keys."""
+def reuters_records(text: str) -> Iterator[tuple[int, int, dict]]:
+    """``(record number, line, record)`` for each ``<REUTERS>`` element (the line where it starts), with
+    JSON record keys."""
+    line, counted = 1, 0
     for number, match in enumerate(_RECORD.finditer(text), 1):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
         inner = match.group(1)
         fields = {name: (_TAG[name].search(inner) or None) for name in _FIELDS}
         values = {name: _text(found.group(1)) if found else "" for name, found in fields.items()}
         body = values["BODY"]
-        if not body and not fields["BODY"]:  # TYPE="UNPROC": the text has no BODY element
-            found = _TEXT.search(inner)
-            body = _text(_MARKUP.sub("", found.group(1))) if found else ""
+        found = _TEXT.search(inner)
+        if not body and found and not _BRIEF.match(found.group(0)):  # TYPE="UNPROC": no BODY element
+            rest = found.group(1)
+            for name in ("TITLE", "DATELINE", "AUTHOR"):
+                rest = _TAG[name].sub("", rest)
+            body = _text(_MARKUP.sub("", rest))
         body = _SIGN_OFF.sub("", body)
         dateline = values["DATELINE"].rstrip(" -")
         record: dict = {"title": values["TITLE"], "source": "Reuters"}
@@ -65,4 +74,4 @@ def reuters_records(text: str) -> Iterator[tuple[int, dict]]:
         author = re.sub(r",\s*Reuters?$", "", values["AUTHOR"]).strip()
         if author:
             record["author"] = author
-        yield number, record
+        yield number, line, record
