@@ -7,7 +7,6 @@ import pytest
 from searchnews import NewsIndex
 from searchnews.ingest.cleaning import read_file
 from searchnews.ingest.corpus import decode
-from searchnews.ingest.shape import not_an_article
 from searchnews.models import Article, FileProblem
 
 LABELS = "business\nentertainment\nhealth\npolitics\nsport\ntechnology\n"
@@ -32,11 +31,15 @@ RESULTS = ("Regional rowing results\n\nThe Westhaven crews won three of the five
     ("1 2 3\n4 5 6\n", "no words: not an article"),
 ])
 def test_lists_and_data_are_not_articles(text, start):
+    from searchnews.ingest.shape import not_an_article
+
     assert not_an_article(text).startswith(start)
 
 
 @pytest.mark.parametrize("text", [ARTICLE, SHORT, CHINESE, RESULTS])
 def test_articles_short_or_long_or_unspaced_are_articles(text):
+    from searchnews.ingest.shape import not_an_article
+
     assert not_an_article(text) is None
 
 
@@ -54,6 +57,8 @@ def test_a_label_list_is_rejected_by_clean_and_index_alike(tmp_path):
 
 
 def test_every_bbc_article_is_still_an_article(shared_corpora):
+    from searchnews.ingest.shape import not_an_article
+
     paths = sorted((shared_corpora / "bbc").glob("*/*.txt"))
     assert len(paths) == 2225
     refused = [path.name for path in paths if not_an_article(decode(path.read_bytes())[0])]
@@ -63,6 +68,8 @@ def test_every_bbc_article_is_still_an_article(shared_corpora):
 
 
 def test_the_list_files_of_the_real_corpora_are_rejected(shared_corpora):
+    from searchnews.ingest.shape import not_an_article
+
     lists = [*(shared_corpora / "reuters21578").glob("all-*-strings.lc.txt"),
              shared_corpora / "reuters21578" / "feldman-cia-worldfactbook-data.txt",
              *(shared_corpora / "masakhanews").glob("*/labels.txt")]

@@ -161,6 +161,14 @@ def _check_folder(path: str) -> None:
         raise IndexNotWritable(f"{path} is a file, not a folder; choose another folder for the index")
 
 
+def _check_foreign(path: str) -> None:
+    foreign = foreign_entries(path)
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5:,} more" if len(foreign) > 5 else "")
+        raise IndexNotWritable(f"{path} holds files that are not an index's ({shown}); an index is made only "
+                               f"in an empty folder or in one that holds an index: choose another folder")
+
+
 def create_index(path: str | os.PathLike[str]):
     """Create an empty index at ``path``, replacing the index there if there is one.
 
@@ -172,17 +180,14 @@ def create_index(path: str | os.PathLike[str]):
     """
     path = os.fspath(path)
     _check_folder(path)
+    _check_foreign(path)  # before anything is written there (the lock file)
     try:
         os.makedirs(path, exist_ok=True)
     except OSError as exc:
         raise _not_writable(path, exc) from None
     lock = _take_lock(path)
     try:
-        foreign = foreign_entries(path)
-        if foreign:
-            shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5:,} more" if len(foreign) > 5 else "")
-            raise IndexNotWritable(f"{path} holds files that are not an index's ({shown}); an index is made only "
-                                   f"in an empty folder or in one that holds an index: choose another folder")
+        _check_foreign(path)  # again, holding the lock
         remove_index_files(path)
         ix = whoosh_index.create_in(path, S.make_schema())
     except OSError as exc:
