@@ -196,7 +196,7 @@ def test_partial_segment_files_of_a_failed_commit_are_removed(tmp_path, news, mo
         return original(self, name, *args, **kwargs)
 
     monkeypatch.setattr(FileStorage, "create_file", full_disk_at_the_table_of_contents)
-    with NewsIndex.open(index) as ix, pytest.raises(IndexNotWritable, match="^no space left for the index"):
+    with NewsIndex.open(index) as ix, pytest.raises(IndexNotWritable, match=r"^no space left for the index"):
         ix.add([news])
     monkeypatch.undo()
     assert written, "the segment was written before the commit failed"
