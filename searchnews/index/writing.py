@@ -95,6 +95,8 @@ MAX_SEGMENTS = 8
 #: Runs with less text than this are indexed in one process: starting workers costs more
 #: (``$SEARCHNEWS_PARALLEL_MIN_BYTES`` overrides it).
 PARALLEL_MIN_BYTES = _int_from_env(PARALLEL_MIN_BYTES_ENV, 2_000_000, 0)
+#: Files of records (JSONL, CSV) smaller than this many bytes per record of a part are read whole.
+MIN_RECORD_BYTES = 100
 #: Compactions that rewrite fewer articles than this merge in this process.
 PARALLEL_MIN_MERGE = 20_000
 
@@ -251,8 +253,8 @@ def _under(path: str, roots: list[str]) -> bool:
 def _estimated_articles(source: SourceFile) -> int:
     """A guess of a file's (or part's) article count before reading it, to size rounds."""
     part = source.part
-    if part is not None and part.end_number is not None:
-        return max(1, part.end_number - part.number)
+    if part is not None and part.records is not None:
+        return max(1, part.records)
     return 1 if source.format in ("text", "html") else max(1, source.size // 2000)
 
 
@@ -542,7 +544,7 @@ class _Run:
         """A file whole, or its parts one after another (cut as they are needed)."""
         from ..ingest.corpus import SPLITTABLE, Part, next_part
 
-        if source.format not in SPLITTABLE or (source.part is None and _estimated_articles(source) <= per_part):
+        if source.format not in SPLITTABLE or (source.part is None and source.size <= per_part * MIN_RECORD_BYTES):
             yield source
             return
         unit = source
@@ -551,6 +553,9 @@ class _Run:
                 part = next_part(unit, per_part)
             except DocumentError:  # unreadable: read whole, and the reading reports why
                 yield unit
+                return
+            if part.part.start == 0 and part.part.end is None:  # small enough: one part is the whole file
+                yield source
                 return
             yield part
             if part.part.end is None:

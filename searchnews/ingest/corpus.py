@@ -99,12 +99,14 @@ class Part:
 
     ``end`` is ``None`` for the last part (to the end of the file). Line
     numbers are those of the whole file, so ids do not depend on the parts.
+    ``records`` is how many records (lines, rows) the part holds, when known.
     """
 
     start: int
     number: int
     end: int | None = None
     end_number: int | None = None
+    records: int | None = None
 
 
 @dataclass(frozen=True)
@@ -596,8 +598,9 @@ def next_part(source: SourceFile, records: int) -> SourceFile:
 
     ``source.part`` gives the start (``None``: the beginning of the file).
     The part returned ends at a record boundary, or is the last one
-    (``part.end`` is ``None``). Raises :class:`DocumentError` when the file
-    cannot be read; the caller then reads it whole, and reports the reason.
+    (``part.end`` is ``None``); ``part.end_number`` is the line after it.
+    Raises :class:`DocumentError` when the file cannot be read; the caller
+    then reads it whole, and the reading reports the reason.
     """
     from dataclasses import replace
 
@@ -606,22 +609,21 @@ def next_part(source: SourceFile, records: int) -> SourceFile:
         if source.format == "csv":
             from .tabular import cut_table
 
-            found = cut_table(handle, source.path, MAX_ARTICLE_BYTES, start, number, records)
+            end, end_number, found = cut_table(handle, source.path, MAX_ARTICLE_BYTES, start, number, records)
         else:
-            found = _cut_lines(handle, start, number, records)
-    if found is None:
-        return replace(source, part=Part(start, number))
-    return replace(source, part=Part(start, number, found[0], found[1]))
+            end, end_number = _cut_lines(handle, start, number, records)
+            found = end_number - number
+    return replace(source, part=Part(start, number, end, end_number, found))
 
 
-def _cut_lines(handle: BinaryIO, start: int, number: int, lines: int) -> tuple[int, int] | None:
-    """The offset and line number after ``lines`` lines from ``start``; ``None`` when the file ends first."""
+def _cut_lines(handle: BinaryIO, start: int, number: int, lines: int) -> tuple[int | None, int]:
+    """The offset and number of the line ``lines`` lines after ``start``; the offset is ``None`` at the end."""
     handle.seek(start)
     offset, counted = start, 0
     while True:
         chunk = handle.read(1 << 20)
         if not chunk:
-            return None
+            return None, number + counted + (offset > start and not _ends_line(handle, offset))
         found = chunk.count(b"\n")
         if counted + found < lines:
             counted += found
@@ -632,4 +634,10 @@ def _cut_lines(handle: BinaryIO, start: int, number: int, lines: int) -> tuple[i
             at = chunk.index(b"\n", at + 1)
         offset += at + 1
         handle.seek(offset)
-        return (offset, number + lines) if handle.read(1) else None
+        return (offset if handle.read(1) else None), number + lines
+
+
+def _ends_line(handle: BinaryIO, offset: int) -> bool:
+    """True when the byte before ``offset`` is a line end (the file's last line is complete)."""
+    handle.seek(offset - 1)
+    return handle.read(1) == b"\n"

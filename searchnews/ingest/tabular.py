@@ -207,22 +207,21 @@ def read_table(handle: BinaryIO, path: str, limit: int, offset: int = 0, number:
 
 
 def cut_table(handle: BinaryIO, path: str, limit: int, offset: int, number: int,
-              rows: int) -> tuple[int, int] | None:
-    """Where the part of ``rows`` rows that starts at ``offset`` (line ``number``) ends: ``(offset, line)``.
+              rows: int) -> tuple[int | None, int, int]:
+    """Where the part of ``rows`` rows that starts at ``offset`` (line ``number``) ends: ``(offset, line, rows)``.
 
-    ``None`` when the part reaches the end of the file (or the table cannot
-    be split: a UTF-16 file is read whole). ``offset`` 0 is the first row.
+    The offset is ``None`` when the part reaches the end of the file (or the
+    table cannot be split: a UTF-16 file is read whole). ``offset`` 0 is the
+    first row.
     """
     table = _Table(handle, path, limit)
-    if not table.splittable:
-        return None
-    if offset == 0:
+    if offset == 0 or not table.splittable:
         offset, number = table.data_offset, table.data_line + 1
     counted = 0
+    lines = None
     for _line, _record, _problem, lines in table.rows(offset, number, None):
         counted += 1
-        if counted >= rows:
+        if counted >= rows and table.splittable:
             after = (lines.offset, lines.number + 1)
-            return None if not handle.read(1) else after
-    return None
-
+            return (after[0] if handle.read(1) else None), after[1], counted
+    return None, (lines.number + 1 if lines is not None else number), counted
