@@ -34,7 +34,7 @@ from pathlib import Path
 import pytest
 
 from searchnews import IndexNotWritable, NewsIndex
-from searchnews.index.writing import COMMIT_EVERY_ENV, MANIFEST_NAME
+from searchnews.index.writing import COMMIT_EVERY_ENV, MANIFEST_NAME, PARALLEL_MIN_BYTES_ENV
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and locks")
 
@@ -298,6 +298,55 @@ def test_sigkill_at_random_times_of_a_real_run(corpus, tmp_path):
             assert_usable(index, expected)
     searchnews("index", folder, "--index", index, check_exit=0)
     assert_complete(index, expected)
+
+
+def _children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (Linux), or an empty list."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as handle:
+            return [int(child) for child in handle.read().split()]
+    except OSError:
+        return []
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            return handle.read().rsplit(") ", 1)[1][0] not in "ZX"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="reads the process tree from /proc")
+def test_sigkill_of_a_run_with_the_default_workers_then_index_again_at_once(corpus, tmp_path):
+    """kill -9 of the parent alone (as the OOM killer does): its workers end, and the next run starts at once."""
+    folder, expected = corpus
+    index = tmp_path / "index"
+    environment = env(**{COMMIT_EVERY_ENV: "10", PARALLEL_MIN_BYTES_ENV: "0"})
+    environment.pop("SEARCHNEWS_WORKERS", None)  # the default worker count
+    killed_with_workers = 0
+    for delay in (0.4, 0.8, 1.2, 1.6, 2.0, 2.4):
+        proc = subprocess.Popen([PYTHON, "-m", "searchnews", "index", str(folder), "--index", str(index)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment)
+        deadline = time.monotonic() + delay
+        workers: list[int] = []
+        while time.monotonic() < deadline and proc.poll() is None:
+            workers = _children(proc.pid) or workers
+            time.sleep(0.02)
+        workers = _children(proc.pid) or workers
+        proc.send_signal(signal.SIGKILL)  # the parent alone, not its process group
+        proc.wait(timeout=TIMEOUT)
+        if proc.returncode != -signal.SIGKILL:
+            continue  # it finished first
+        killed_with_workers += bool(workers)
+        again = searchnews("index", folder, "--index", index, env=environment)  # at once: no wait
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert "another searchnews process" not in again.stderr
+        assert_complete(index, expected)
+        wait_for(lambda pids=tuple(workers): not any(_running(pid) for pid in pids), timeout=10,
+                 what="orphaned workers to end")
+        shutil.rmtree(index)
+    assert killed_with_workers >= 2, "too few kills landed while workers were running"
 
 
 # ---------------------------------------------------------------------------

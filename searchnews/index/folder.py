@@ -85,7 +85,7 @@ def foreign_entries(folder: str) -> list[str]:
     """The names in ``folder`` that are neither index files nor tolerated (a README, hidden files), sorted."""
     try:
         names = os.listdir(folder)
-    except FileNotFoundError:
+    except OSError:  # missing, or not a folder: whoever creates it reports that
         return []
     return sorted(name for name in names if not is_index_file(name) and not _TOLERATED.match(name))
 

@@ -39,6 +39,7 @@ from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
+from ..errors import SearchnewsError
 from ..ingest.cleaning import read_file
 from ..ingest.corpus import SourceFile
 from ..ingest.learning import group_of
@@ -294,8 +295,11 @@ def _worker_main(folder: str, jobs, results, parent: int, lifeline, parent_end) 
             results.put(("error", traceback.format_exc()))
 
 
-class WorkerError(RuntimeError):
-    """A worker process failed in a way that is a bug, not a bad file."""
+class WorkerError(SearchnewsError):
+    """A worker process died (killed, out of memory) or failed in a way that is a bug, not a bad file.
+
+    The run stops; what it committed before is kept, and the next run goes on from there.
+    """
 
 
 class WorkerPool:
@@ -365,7 +369,8 @@ class WorkerPool:
             except queue.Empty:
                 dead = [p for p in self._procs if not p.is_alive()]
                 if dead:
-                    raise WorkerError(f"a worker process died (exit code {dead[0].exitcode})") from None
+                    raise WorkerError(f"a worker process died (exit code {dead[0].exitcode}); what was committed is "
+                                      f"kept: run this again to finish") from None
                 continue
             if kind == "file":
                 result.files.append(payload)

@@ -4,9 +4,10 @@ The Reuters-21578 collection and the wire archives made like it keep one
 story per ``<REUTERS …>`` element, with ``<DATE>``, ``<TITLE>``,
 ``<DATELINE>``, ``<AUTHOR>`` and ``<BODY>`` inside ``<TEXT>`` (a ``TYPE="UNPROC"``
 story has its text directly in ``<TEXT>``; a ``TYPE="BRIEF"`` one only a
-title, and is reported as a record without article text). Each element becomes a record, cleaned like a JSON object: the title
-is the headline, the dateline and body the text, the date the published
-date, and the source Reuters.
+title, and is reported as a record without article text). Each element
+becomes a record, cleaned like a JSON object: the title is the headline,
+the dateline and body the text, the date the published date, and the
+source Reuters.
 
 Terms:
     record number
