@@ -673,17 +673,20 @@ def _learned_for(path: str, cache: dict[str, LearnedBoilerplate]) -> LearnedBoil
 
 def _explain(source, shown: str, learned: LearnedBoilerplate) -> int:
     """Print the decision on each line of a text file; returns 1 when it was explained, 0 when not."""
+    from .errors import DocumentError
     from .ingest.cleaning import explain_text, line_key
-    from .ingest.corpus import decode, open_source
+    from .ingest.corpus import read_documents
     from .ingest.learning import group_of
 
     if source.format != "text":
         click.echo(f"Error: {shown}: --explain works on .txt files", err=True)
         return 0
-    with friendly_errors():
-        with open_source(source) as handle:
-            data = handle.read()
-        text, _ = decode(data)
+    try:  # read as index reads it: a file index rejects is not explained
+        (raw,) = list(read_documents(source))
+    except DocumentError as exc:
+        click.echo(f"Error: {shown}: {exc.reason}", err=True)
+        return 0
+    text = raw.content
     colours = {"body": None, "caption": "green", "blank": None, "continued": None}
     counts = learned.counts.get(group_of(source.path), {})
     for d in explain_text(text, learned=learned.for_path(source.path)):
