@@ -230,3 +230,14 @@ def test_manifest_records_the_generation_it_describes(built):
     data = json.loads((built / MANIFEST_NAME).read_text(encoding="utf-8"))
     with NewsIndex.open(built) as ix:
         assert data["generation"] == ix._ix.latest_generation()
+
+
+def test_rebuild_replaces_the_index_in_one_step_for_readers(built):
+    """The empty index is the next version: a reader sees the old index, then the empty one, never none."""
+    with NewsIndex.open(built) as reader:
+        assert reader.search("harbour").total == 6
+        old = reader._ix.latest_generation()
+        NewsIndex.create(built).close()
+        assert reader.search("harbour").total == 0
+    assert [name for name in os.listdir(built) if name.endswith(".toc")] == [f"_MAIN_{old + 1}.toc"]
+    assert not (built / MANIFEST_NAME).exists()

@@ -48,7 +48,6 @@ __all__ = [
     "WriteLock",
     "foreign_entries",
     "is_index_file",
-    "remove_index_files",
     "remove_orphans",
 ]
 
@@ -129,19 +128,6 @@ def remove_orphans(folder: str, generation: int, segment_ids: set[str], *, temp:
     if removed:
         log.info("removed %d files left in %s by an earlier run", removed, folder)
     return removed
-
-
-def remove_index_files(folder: str) -> None:
-    """Delete every index file in ``folder`` (to make a new index there), and nothing else. Hold the lock."""
-    for name in os.listdir(folder):
-        if name == LOCK_NAME or not is_index_file(name):
-            continue
-        path = os.path.join(folder, name)
-        if name == TEMP_NAME and os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path)
-        else:
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(path)
 
 
 # ---------------------------------------------------------------------------

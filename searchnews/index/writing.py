@@ -35,6 +35,7 @@ Terms:
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import os
@@ -50,7 +51,7 @@ from ..errors import CorpusError, DocumentError, IndexCorrupt, IndexLocked, Inde
 from ..models import FileProblem, IndexReport
 from . import schema as S
 from .commit import Transaction
-from .folder import WriteLock, foreign_entries, remove_index_files, remove_orphans
+from .folder import OWN_NAMES, WriteLock, foreign_entries, remove_orphans
 from .manifest import MANIFEST_NAME, Entry, Manifest
 
 if TYPE_CHECKING:
@@ -190,13 +191,34 @@ def create_index(path: str | os.PathLike[str]):
     lock = _take_lock(path)
     try:
         _check_foreign(path)  # again, holding the lock
-        remove_index_files(path)
-        ix = whoosh_index.create_in(path, S.make_schema())
+        ix = _empty_index(path)
     except OSError as exc:
         raise _not_writable(path, exc) from None
     finally:
         lock.release()
     return ix
+
+
+def _empty_index(path: str):
+    """Write an empty index over whatever index ``path`` holds (hold the lock).
+
+    The empty table of contents is the next generation, written before the
+    old files are removed: a reader sees the old index, then the empty one,
+    never a folder without an index (as it would if everything were deleted
+    first). A damaged index is replaced the same way: nothing of it is read.
+    """
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC, FileIndex
+
+    storage = FileStorage(path)
+    schema = S.make_schema()
+    generation = TOC._latest_generation(storage, "MAIN") + 1
+    for name in OWN_NAMES:  # the manifest and the story table describe the old index
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(os.path.join(path, name))
+    TOC(schema, [], generation).write(storage, "MAIN")
+    remove_orphans(path, generation, set())
+    return FileIndex(storage, schema, "MAIN")
 
 
 def retry_on_commit(action, attempts: int = 20):
