@@ -338,3 +338,28 @@ def test_a_kill_inside_a_big_file_keeps_its_commits(tmp_path):
     assert rerun.returncode == 0, rerun.stderr
     assert "Articles: 150 added, 0 updated, 0 deleted, 0 unchanged" in rerun.stdout
     assert len(set(ids(index))) == len(ids(index)) == 300
+
+
+def test_an_index_with_one_id_twice_is_mended(tmp_path):
+    """An index written by an earlier version kept both articles of a collision: the next run keeps one."""
+    from searchnews.index.workers import document
+    from searchnews.ingest.cleaning import clean_file
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    a, b = folder / "a.json", folder / "b.json"
+    a.write_text(record("w-7", "From a"), encoding="utf-8")
+    b.write_text(record("w-7", "From b"), encoding="utf-8")
+    index = tmp_path / "index"
+    with NewsIndex.create(index) as ix:
+        ix.add([folder])
+        writer = ix._ix.writer()  # as an earlier version did: the article of a.json added as well
+        writer.add_document(**document(clean_file(a)[0]))
+        writer.commit()
+    manifest = json.loads((index / MANIFEST_NAME).read_text(encoding="utf-8"))
+    manifest["files"][str(a)] = {"sig": manifest["files"][str(a)]["sig"], "ids": ["w-7"]}
+    (index / MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
+    assert ids(index) == ["w-7", "w-7"]
+    with NewsIndex.open(index) as ix:
+        ix.add([folder])
+        assert (len(ix), ix.get("w-7").headline) == (1, "From b")
