@@ -67,7 +67,13 @@ class NewsIndex:
     # -- opening ---------------------------------------------------------------
     @classmethod
     def create(cls, path: str | os.PathLike[str] | None = None) -> NewsIndex:
-        """Create a new, empty index at ``path`` (replacing any index there)."""
+        """Create a new, empty index at ``path``, replacing any index there.
+
+        Raises :class:`~searchnews.errors.IndexLocked` (and changes nothing)
+        while another process writes to the index, and
+        :class:`~searchnews.errors.IndexNotWritable` for a folder that holds
+        files other than an index's (see :func:`searchnews.index.writing.create_index`).
+        """
         path = os.fspath(path or default_index_path())
         return cls(create_index(path), path)
 

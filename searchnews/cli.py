@@ -588,47 +588,72 @@ def _clean_json(article: Article, path: str) -> dict:
 @click.option("--learn/--no-learn", default=True, show_default=True,
               help="Drop lines that recur across the articles of each file's folder, as index does.")
 def clean_command(files: tuple[str, ...], as_json: bool, explain: bool, learn: bool) -> None:
-    """Show what the cleaner makes of FILES, without indexing them.
+    """Show what the cleaner makes of FILES (files or folders), without indexing them.
 
-    Lines learned as boilerplate from the other articles of each file's folder
-    are dropped, as during index (--no-learn to skip reading the folder).
+    Folders are read recursively, and files are accepted or rejected exactly
+    as index does. Lines learned as boilerplate from the other articles of
+    each file's folder are dropped, as during index (--no-learn to skip
+    reading the folder).
 
     \b
     Example:
       searchnews clean corpus/txt/2022-11-19-kcna-icbm-launch.txt
       searchnews clean --explain corpus/txt/2022-11-19-kcna-icbm-launch.txt
       searchnews clean --json corpus/json/wire.jsonl | jq .headline
+      searchnews clean --json corpus/ | jq .headline
     """
+    from .errors import CorpusError
     from .ingest.cleaning import read_file
+    from .ingest.corpus import SourceFile, walk
     from .ingest.learning import LearnedBoilerplate
 
-    failed = 0
+    failed = 0  # arguments that gave no article: a file that was rejected, a folder with none
     learned_by_group: dict[str, LearnedBoilerplate] = {}
-    for path in files:
-        if not os.path.isfile(path):
-            click.echo(f"Error: {path}: no such file", err=True)
+    for given in files:
+        try:
+            found = list(walk([given]))
+        except CorpusError:
+            click.echo(f"Error: {given}: no such file or folder", err=True)
             failed += 1
             continue
-        learned = _learned_for(path, learned_by_group) if learn else LearnedBoilerplate()
-        if explain:
-            failed += _explain(path, learned)
-            continue
-        found = False
-        with friendly_errors():
-            for item in read_file(path, learned=learned.for_path(path)):
-                if isinstance(item, FileProblem):
-                    where = path + (f":{item.line}" if item.line else "")
-                    click.echo(f"{'Warning' if not item.skipped else 'Error'}: {where}: {item.reason}", err=True)
-                    continue
-                found = True
-                if as_json:
-                    click.echo(json.dumps(_clean_json(item, path), ensure_ascii=False))
-                else:
-                    click.echo(click.style(f"==> {path}", dim=True))
-                    _print_article(item)
-        failed += not found
+        cleaned = 0
+        for item in found:
+            shown = _given_path(item.path, given)
+            if not isinstance(item, SourceFile):
+                click.echo(f"Error: {shown}: {item.reason}", err=True)
+                continue
+            learned = _learned_for(item.path, learned_by_group) if learn else LearnedBoilerplate()
+            if explain:
+                cleaned += _explain(item, shown, learned)
+                continue
+            with friendly_errors():
+                for article in read_file(item, learned=learned.for_path(item.path)):
+                    if isinstance(article, FileProblem):
+                        where = shown + (f":{article.line}" if article.line else "")
+                        click.echo(f"{'Warning' if not article.skipped else 'Error'}: {where}: {article.reason}",
+                                   err=True)
+                        continue
+                    cleaned += 1
+                    if as_json:
+                        click.echo(json.dumps(_clean_json(article, shown), ensure_ascii=False))
+                    else:
+                        click.echo(click.style(f"==> {shown}", dim=True))
+                        _print_article(article)
+        if not found:
+            click.echo(f"Error: {given}: no files in this folder", err=True)
+        failed += not cleaned
     if failed:
         sys.exit(1)
+
+
+def _given_path(path: str, given: str) -> str:
+    """``path`` (absolute, found under the argument ``given``) as the user wrote it: under ``given``."""
+    base = os.path.abspath(given)
+    if path == base:
+        return given
+    if path.startswith(base.rstrip(os.sep) + os.sep):
+        return os.path.join(given, os.path.relpath(path, base))
+    return path
 
 
 def _learned_for(path: str, cache: dict[str, LearnedBoilerplate]) -> LearnedBoilerplate:
@@ -646,23 +671,26 @@ def _learned_for(path: str, cache: dict[str, LearnedBoilerplate]) -> LearnedBoil
     return cache[group]
 
 
-def _explain(path: str, learned: LearnedBoilerplate) -> int:
+def _explain(source, shown: str, learned: LearnedBoilerplate) -> int:
+    """Print the decision on each line of a text file; returns 1 when it was explained, 0 when not."""
+    from .errors import DocumentError
     from .ingest.cleaning import explain_text, line_key
-    from .ingest.corpus import FORMATS, decode
+    from .ingest.corpus import read_documents
     from .ingest.learning import group_of
 
-    if FORMATS.get(os.path.splitext(path)[1].lower()) != "text":
-        click.echo(f"Error: {path}: --explain works on .txt files", err=True)
-        return 1
-
-    with open(path, "rb") as handle:
-        data = handle.read()
-    with friendly_errors():
-        text, _ = decode(data)
+    if source.format != "text":
+        click.echo(f"Error: {shown}: --explain works on .txt files", err=True)
+        return 0
+    try:  # read as index reads it: a file index rejects is not explained
+        (raw,) = list(read_documents(source))
+    except DocumentError as exc:
+        click.echo(f"Error: {shown}: {exc.reason}", err=True)
+        return 0
+    text = raw.content
     colours = {"body": None, "caption": "green", "blank": None, "continued": None, "headline": "cyan"}
-    counts = learned.counts.get(group_of(path), {})
-    name = os.path.splitext(os.path.basename(path))[0]
-    for d in explain_text(text, learned=learned.for_path(path), name=name):
+    counts = learned.counts.get(group_of(source.path), {})
+    name = os.path.splitext(os.path.basename(source.path))[0]
+    for d in explain_text(text, learned=learned.for_path(source.path), name=name):
         if d.decision == "blank":
             continue
         if d.decision == "learned" and line_key(d.text) in counts:
@@ -670,7 +698,7 @@ def _explain(path: str, learned: LearnedBoilerplate) -> int:
         label = f"{d.decision:<10} {d.reason}"[:48]
         click.echo(f"{d.number:>4} " + click.style(f"{label:<48}", fg=colours.get(d.decision, "red")) + " | "
                    + d.text[:100])
-    return 0
+    return 1
 
 
 @cli.command("stats")

@@ -109,7 +109,7 @@ def test_walk_reports_unknown_extension_with_message(tmp_path):
     (problem,) = list(walk([tmp_path]))
     assert isinstance(problem, FileProblem)
     assert problem.reason == ("unknown format .docx; searchnews reads "
-                              ".htm, .html, .json, .jsonl, .ndjson, .text, .txt")
+                              ".csv, .htm, .html, .json, .jsonl, .ndjson, .sgm, .sgml, .tab, .text, .tsv, .txt")
 
 
 def test_walk_reports_file_without_extension(tmp_path):

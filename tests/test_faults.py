@@ -33,8 +33,8 @@ from pathlib import Path
 
 import pytest
 
-from searchnews import IndexLocked, IndexNotWritable, NewsIndex
-from searchnews.index.writing import COMMIT_EVERY_ENV, MANIFEST_NAME
+from searchnews import IndexNotWritable, NewsIndex
+from searchnews.index.writing import COMMIT_EVERY_ENV, MANIFEST_NAME, PARALLEL_MIN_BYTES_ENV
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and locks")
 
@@ -245,19 +245,23 @@ def test_ctrl_c_at_any_file_operation_keeps_a_sound_index(corpus, tmp_path, frac
 # ---------------------------------------------------------------------------
 # SIGKILL
 
-_EVENTS: dict[Path, int] = {}
+_EVENTS: dict[tuple[Path, bool], int] = {}
 
 
-def event_count(corpus, tmp_path) -> int:
-    """File operations in a full run over the corpus (measured once)."""
+def event_count(corpus, tmp_path, update: bool = False) -> int:
+    """File operations in a full run over the corpus, from nothing or over an index of its JSON part (measured once)."""
     folder, expected = corpus
-    if folder not in _EVENTS:
-        result = hooked_index("count", 0, folder, tmp_path / "counted")
+    key = (folder, update)
+    if key not in _EVENTS:
+        counted = tmp_path / ("counted-update" if update else "counted")
+        if update:
+            index_of_json_part(folder, counted)
+        result = hooked_index("count", 0, folder, counted)
         assert result.returncode == 0, result.stderr
-        _EVENTS[folder] = int(result.stderr.split("EVENTS ")[1])
-        assert_complete(tmp_path / "counted", expected)
-        shutil.rmtree(tmp_path / "counted")
-    return _EVENTS[folder]
+        _EVENTS[key] = int(result.stderr.split("EVENTS ")[1])
+        assert_complete(counted, expected)
+        shutil.rmtree(counted)
+    return _EVENTS[key]
 
 
 # Kill points spread over a whole run, plus the very first operations (opening, locking, the first writer).
@@ -266,12 +270,15 @@ KILL_FRACTIONS = [0.0, 0.02, 0.08, 0.15, 0.23, 0.31, 0.4, 0.48, 0.57, 0.66, 0.74
 
 def test_sigkill_at_fourteen_points_then_rerun_completes_exactly(corpus, tmp_path):
     folder, expected = corpus
-    events = event_count(corpus, tmp_path)
-    assert events > 100, "too few file operations to spread kill points over"
-    targets = sorted({max(1, int(events * f)) for f in KILL_FRACTIONS} | {1, 2, 3})
-    for target in targets:
-        index = tmp_path / f"index-{target}"
-        if target % 2:  # half the runs update an existing index, half build one from nothing
+    runs = []
+    for update in (False, True):  # runs that build an index from nothing, and runs that update one
+        events = event_count(corpus, tmp_path, update)
+        assert events > 100, "too few file operations to spread kill points over"
+        fractions = KILL_FRACTIONS[update::2]
+        runs += [(update, target) for target in sorted({max(1, int(events * f)) for f in fractions} | {1, 2, 3})]
+    for update, target in runs:
+        index = tmp_path / f"index-{target}-{update}"
+        if update:
             index_of_json_part(folder, index)
         result = hooked_index("kill", target, folder, index)
         assert result.returncode == -signal.SIGKILL, f"kill point {target}: {result.stdout}{result.stderr}"
@@ -298,6 +305,55 @@ def test_sigkill_at_random_times_of_a_real_run(corpus, tmp_path):
             assert_usable(index, expected)
     searchnews("index", folder, "--index", index, check_exit=0)
     assert_complete(index, expected)
+
+
+def _children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (Linux), or an empty list."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as handle:
+            return [int(child) for child in handle.read().split()]
+    except OSError:
+        return []
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            return handle.read().rsplit(") ", 1)[1][0] not in "ZX"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="reads the process tree from /proc")
+def test_sigkill_of_a_run_with_the_default_workers_then_index_again_at_once(corpus, tmp_path):
+    """kill -9 of the parent alone (as the OOM killer does): its workers end, and the next run starts at once."""
+    folder, expected = corpus
+    index = tmp_path / "index"
+    environment = env(**{COMMIT_EVERY_ENV: "10", PARALLEL_MIN_BYTES_ENV: "0"})
+    environment.pop("SEARCHNEWS_WORKERS", None)  # the default worker count
+    killed_with_workers = 0
+    for delay in (0.0, 0.05, 0.1, 0.2, 0.3, 0.5):  # after the workers started
+        proc = subprocess.Popen([PYTHON, "-m", "searchnews", "index", str(folder), "--index", str(index)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment)
+        workers: list[int] = []
+        while not workers and proc.poll() is None:
+            workers = _children(proc.pid)
+            time.sleep(0.005)
+        time.sleep(delay)
+        workers = _children(proc.pid) or workers
+        proc.send_signal(signal.SIGKILL)  # the parent alone, not its process group
+        proc.wait(timeout=TIMEOUT)
+        if proc.returncode != -signal.SIGKILL:
+            continue  # it finished first
+        killed_with_workers += bool(workers)
+        again = searchnews("index", folder, "--index", index, env=environment)  # at once: no wait
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert "another searchnews process" not in again.stderr
+        assert_complete(index, expected)
+        wait_for(lambda pids=tuple(workers): not any(_running(pid) for pid in pids), timeout=10,
+                 what="orphaned workers to end")
+        shutil.rmtree(index)
+    assert killed_with_workers >= 3, "too few kills landed while workers were running"
 
 
 # ---------------------------------------------------------------------------
@@ -353,57 +409,59 @@ def test_two_index_runs_at_once_never_corrupt(corpus, tmp_path):
     assert_complete(index, expected)
 
 
-def test_lock_taken_between_two_commits_stops_with_the_lock_message(corpus, tmp_path, monkeypatch):
-    """Another process may take the lock while a run switches writers: a clear error, nothing lost."""
-    from whoosh.writing import SegmentWriter
+def test_lock_is_held_between_commits_so_no_other_writer_slips_in(corpus, tmp_path, monkeypatch):
+    """A run holds the lock from its start to its end: between two commits no other writer can take it."""
+    from whoosh.util.filelock import FileLock
 
-    folder, expected = corpus
-    index = tmp_path / "index"
-    outsider = []
-    original = SegmentWriter._finish  # the end of a commit: it releases the lock
-
-    def commit_then_lose_the_lock(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        if self.writelock is not None and not outsider:
-            lock = self.storage.lock("MAIN_WRITELOCK")  # a second flock: as another process would hold it
-            assert lock.acquire()
-            outsider.append(lock)
-
-    monkeypatch.setattr(SegmentWriter, "_finish", commit_then_lose_the_lock)
-    with NewsIndex.create(index) as ix:
-        from searchnews.index.writing import Indexer
-
-        with pytest.raises(IndexLocked, match="another searchnews process is writing to"):
-            Indexer(ix._ix, ix.path, commit_every=10).run([folder])
-    outsider[0].release()
-    monkeypatch.undo()
-    committed = assert_usable(index, expected)
-    assert committed > 0
-    with NewsIndex.open(index) as ix:
-        ix.add([folder])
-    assert_complete(index, expected)
-
-
-def test_run_that_waited_for_the_lock_sees_what_the_other_committed(corpus, tmp_path, monkeypatch):
-    """A run plans its work only once it holds the lock, so another run's commits are not added twice."""
+    from searchnews.index.commit import Transaction
     from searchnews.index.writing import Indexer
 
     folder, expected = corpus
     index = tmp_path / "index"
+    attempts = []
+    original = Transaction.commit
+
+    def commit_then_try_the_lock(self):
+        generation = original(self)
+        outsider = FileLock(str(index / "MAIN_WRITELOCK"))  # a second flock: as another process would take it
+        attempts.append(outsider.acquire(blocking=False))
+        if attempts[-1]:
+            outsider.release()
+        return generation
+
+    monkeypatch.setattr(Transaction, "commit", commit_then_try_the_lock)
+    with NewsIndex.create(index) as ix:
+        report = Indexer(ix._ix, ix.path, commit_every=10).run([folder])
+    monkeypatch.undo()
+    assert len(attempts) > 5 and not any(attempts), attempts
+    assert report.added == len(expected)
+    assert_complete(index, expected)
+    outsider = FileLock(str(index / "MAIN_WRITELOCK"))
+    assert outsider.acquire(blocking=False), "the run released the lock at its end"
+    outsider.release()
+
+
+def test_run_that_waited_for_the_lock_sees_what_the_other_committed(corpus, tmp_path, monkeypatch):
+    """A run plans its work only once it holds the lock, so another run's commits are not added twice."""
+    from searchnews.index import writing
+
+    folder, expected = corpus
+    index = tmp_path / "index"
     NewsIndex.create(index).close()
-    original = Indexer._writer
+    original = writing._take_lock
     state = {"first": True}
 
-    def other_run_commits_first(self):
+    def other_run_commits_first(path):
         if state.pop("first", False):
             with NewsIndex.open(index) as other:
                 other.add([folder])
-        return original(self)
+        return original(path)
 
-    monkeypatch.setattr(Indexer, "_writer", other_run_commits_first)
+    monkeypatch.setattr(writing, "_take_lock", other_run_commits_first)
     with NewsIndex.open(index) as ix:
-        ix.add([folder])
+        report = ix.add([folder])
     monkeypatch.undo()
+    assert (report.added, report.unchanged) == (0, len(expected))
     assert_complete(index, expected)
 
 

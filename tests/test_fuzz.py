@@ -69,7 +69,7 @@ def bad_folder(tmp_path):
 
 
 def test_every_bad_file_is_skipped_with_a_reason_and_the_rest_indexed(bad_folder, tmp_path, monkeypatch):
-    real_open = open
+    real_open = os.open
     locked = str(bad_folder / "locked.txt")
 
     def unreadable(path, *args, **kwargs):  # root reads anything, so "permission denied" is simulated
@@ -77,7 +77,7 @@ def test_every_bad_file_is_skipped_with_a_reason_and_the_rest_indexed(bad_folder
             raise PermissionError(13, "Permission denied", path)
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(corpus_module, "open", unreadable, raising=False)
+    monkeypatch.setattr(corpus_module.os, "open", unreadable)
 
     def vanish(done, total, path):  # a file deleted while the run is under way
         if (bad_folder / "gone.txt").exists():
@@ -100,7 +100,7 @@ def test_every_bad_file_is_skipped_with_a_reason_and_the_rest_indexed(bad_folder
         assert why["loop-b.txt"].startswith("Too many levels of symbolic links")
         assert why["again"] == "symbolic link loop; folder already walked"
         feed = {p.line: p.reason for p in report.rejected if p.path.endswith("feed.jsonl")}
-        assert feed == {2: "line too long (52 MB)", 3: "JSON nested deeper than 64 levels"}
+        assert feed == {2: "line too long (52 MB; a line may be at most 10 MB)", 3: "JSON nested deeper than 64 levels"}
         repaired = {os.path.basename(p.path): p.reason for p in report.warnings}
         assert repaired["utf16.txt"] == "UTF-16 without a byte-order mark"
         assert repaired["truncated.txt"].endswith("1 bad byte replaced")  # still UTF-8: "Café" intact
@@ -121,7 +121,7 @@ def test_bad_files_through_the_command_line(bad_folder, tmp_path):
     assert "Traceback" not in result.output
     assert "random.txt: binary data, not text" in result.output
     assert "deep.json: JSON nested deeper than 64 levels" in result.output
-    assert "feed.jsonl:2: line too long (52 MB)" in result.output
+    assert "feed.jsonl:2: line too long (52 MB; a line may be at most 10 MB)" in result.output
 
 
 # ---------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from searchnews import NewsIndex
@@ -101,3 +103,89 @@ def test_compaction_keeps_every_article_and_drops_deleted_ones(tmp_path, sample_
         assert report.deleted == 5
         assert len(index) == 40
         assert index._ix.doc_count_all() >= 40
+
+
+# ---------------------------------------------------------------------------
+# workers die with their parent, and never hold the lock
+
+HOLD_AND_FORK = """
+import os, sys, time
+from searchnews.index.folder import WriteLock
+lock = WriteLock(sys.argv[1])
+assert lock.acquire()
+child = os.fork()
+if child == 0:  # a forked worker: it must not keep the lock alive after its parent dies
+    time.sleep(60)
+    os._exit(0)
+print(child, flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_forked_child_does_not_keep_the_lock_after_its_parent_is_killed(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    from searchnews.index.folder import WriteLock
+
+    parent = subprocess.Popen([sys.executable, "-c", HOLD_AND_FORK, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    child = int(parent.stdout.readline())
+    try:
+        assert not WriteLock(str(tmp_path)).acquire()  # held by the parent
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=30)
+        os.kill(child, 0)  # the child still runs...
+        lock = WriteLock(str(tmp_path))
+        assert lock.acquire()  # ...and the lock is free
+        lock.release()
+    finally:
+        for pid in (parent.pid, child):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        parent.stdout.close()
+
+
+def test_workers_end_when_their_parent_is_killed(tmp_path, sample_corpus):
+    """kill -9 of an index run: its worker processes end at once (they would hold its work and files)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = ("import sys, time\n"
+              "from searchnews.index.workers import WorkerPool\n"
+              "with WorkerPool(sys.argv[1], 2) as pool:\n"
+              "    print(' '.join(str(p.pid) for p in pool._procs), flush=True)\n"
+              "    time.sleep(60)\n")
+    with NewsIndex.create(tmp_path / "index"):
+        pass
+    parent = subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "index")], stdout=subprocess.PIPE,
+                              text=True)
+    workers = [int(pid) for pid in parent.stdout.readline().split()]
+    assert len(workers) == 2
+    parent.send_signal(signal.SIGKILL)
+    parent.wait(timeout=30)
+    parent.stdout.close()
+    deadline = time.monotonic() + 10
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        alive = [pid for pid in workers if _alive(pid)]
+        time.sleep(0.05)
+    assert alive == [], "worker processes outlived their parent"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            return handle.read().split(") ")[1][0] not in "ZX"  # a zombie has ended
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True

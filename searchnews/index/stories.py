@@ -505,6 +505,9 @@ class StoryTable:
         path = os.path.join(os.fspath(index_dir), STORIES_NAME)
         if readonly:
             return cls(path, cls._connect_reader(path), readonly=True)
+        if os.path.isdir(path):
+            raise IndexNotWritable(f"{path} is a folder, where the story table (a file) belongs; "
+                                   f"move it out of the index folder")
         try:
             db = cls._connect_writer(path)
         except sqlite3.DatabaseError as exc:
@@ -728,9 +731,17 @@ class StoryTable:
         started = time.perf_counter()
         if self.readonly or self._db is None:
             raise IndexNotWritable(f"the story table {self.path} is open read-only")
-        # 1. compare
+        # 1. compare (a table that fails its checks is made again: its "synced" mark is not trusted)
         state = index_state(searcher)
-        if self._read("SELECT value FROM meta WHERE name IN ('synced', 'docs_state')") == [(state,), (state,)]:
+        problem = self.verify()
+        if problem:
+            log.warning("story table %s is inconsistent (%s); it is made again", self.path, problem)
+            with self._transaction() as db:
+                db.execute("DELETE FROM articles")
+                db.execute("DELETE FROM shared_docs")
+                db.execute("DELETE FROM meta WHERE name IN ('synced', 'docs_state')")
+        elif (self._read("SELECT value FROM meta WHERE name IN ('synced', 'docs_state')") == [(state,), (state,)]
+              and self.count() == searcher.doc_count()):
             return SyncReport(seconds=time.perf_counter() - started)
         live = _index_ids(searcher)
         known = {row[0] for row in self._read("SELECT id FROM articles")}
@@ -773,6 +784,35 @@ class StoryTable:
             log.info("story table %s: %d articles added (%d copies), %d removed in %.1f s",
                      self.path, computed, copies, removed, report.seconds)
         return report
+
+    def verify(self) -> str | None:
+        """What is wrong with the table's rows, or ``None`` when they pass these checks.
+
+        Every story key is the id of a member; ``shared`` is set exactly on
+        the members of stories of two or more; every signature has
+        :data:`NUM_PERM` values; the saved document numbers are those of the
+        shared articles. (Checks that read the table's indexes, not a row at a
+        time.) A table altered by hand, or by a bug, fails them.
+        """
+        checks = (
+            ("a story key that is no member's id",
+             "SELECT count(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM articles b WHERE b.id = a.story)"),
+            ("signatures of the wrong size",
+             f"SELECT count(*) FROM articles WHERE signature IS NOT NULL AND length(signature) != {NUM_PERM * 2}"),
+            ("members of stories of one marked as shared, or the reverse",
+             """SELECT count(*) FROM articles a WHERE a.shared != EXISTS (
+                    SELECT 1 FROM articles b WHERE b.story = a.story AND b.number != a.number)"""),
+            ("shared articles without a signature", "SELECT count(*) FROM articles WHERE shared AND signature IS NULL"),
+        )
+        for what, sql in checks:
+            rows = self._read(sql)
+            if rows and rows[0][0]:
+                return f"{rows[0][0]:,} {what}"
+        shared = self._read("SELECT count(*) FROM articles WHERE shared")
+        saved = self._read("SELECT count(*) FROM shared_docs")
+        if self._read("SELECT value FROM meta WHERE name = 'docs_state'") and shared != saved:
+            return "the saved document numbers are not those of the shared articles"
+        return None
 
     def _bands(self, *, sort: bool) -> _Bands:
         import numpy as np

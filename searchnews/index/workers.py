@@ -20,11 +20,14 @@ Terms:
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 import multiprocessing
 import os
 import queue
 import signal
+import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +35,7 @@ from types import MappingProxyType
 
 from whoosh.reading import SegmentReader
 
+from ..errors import SearchnewsError
 from ..ingest.cleaning import read_file
 from ..ingest.corpus import SourceFile
 from ..ingest.learning import group_of
@@ -89,11 +93,18 @@ def document(article: Article) -> dict:
 
 @dataclass(frozen=True)
 class FileResult:
-    """What indexing one file gave: its articles' ids, and what was skipped or repaired."""
+    """What indexing one file (or one part of a big file) gave.
+
+    ``ids`` are its articles' ids in file order; ``docnums`` their document
+    numbers in the segment ``segment`` (its id) that they were added to;
+    ``problems`` what was skipped or repaired.
+    """
 
     source: SourceFile
     ids: tuple[str, ...]
     problems: tuple[FileProblem, ...] = ()
+    docnums: tuple[int, ...] = ()
+    segment: str | None = None
 
 
 @dataclass
@@ -117,16 +128,18 @@ def index_files(ix, files: Sequence[SourceFile],
     removed by Whoosh at the next commit.
     """
     writer = ArraySegmentWriter(ix, _lk=False, limitmb=WRITER_LIMIT_MB)
+    segment_id = writer.newsegment.segment_id()
     try:
         for source in files:
-            ids, problems = [], []
+            ids, docnums, problems = [], [], []
             for item in read_file(source, learned=learned.get(group_of(source.path), frozenset())):
                 if isinstance(item, Article):
+                    docnums.append(writer.docnum)
                     writer.add_document(**document(item))
                     ids.append(item.id)
                 else:
                     problems.append(item)
-            yield FileResult(source, tuple(ids), tuple(problems))
+            yield FileResult(source, tuple(ids), tuple(problems), tuple(docnums), segment_id)
         if writer.docnum == 0:
             writer._close_segment()
             yield None
@@ -183,9 +196,43 @@ def _balance(files: Sequence[SourceFile], shares: int) -> list[list[SourceFile]]
     return [[s for _, s in sorted(bucket, key=lambda p: p[0])] for bucket in buckets if bucket]
 
 
-def _worker_main(folder: str, jobs, results, parent: int) -> None:
+def _die_with_parent(parent: int, lifeline) -> None:
+    """Make this worker end when its parent does, even when the parent is killed outright (``kill -9``).
+
+    On Linux the kernel sends SIGKILL when the parent dies
+    (``prctl(PR_SET_PDEATHSIG)``). Everywhere, a thread waits on
+    ``lifeline``, the reading end of a pipe whose writing end only the parent
+    holds: it reads end-of-file when the parent dies, and ends the process.
+    A worker whose parent died before this ran ends at once.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl: the lifeline thread does the job
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        try:
+            lifeline.recv_bytes()
+        except (EOFError, OSError):
+            pass
+        os._exit(1)  # the parent is gone (it never sends anything): nothing will commit our work
+
+    threading.Thread(target=watch, name="searchnews-lifeline", daemon=True).start()
+
+
+#: ``PR_SET_PDEATHSIG`` from ``<linux/prctl.h>``.
+_PR_SET_PDEATHSIG = 1
+
+
+def _worker_main(folder: str, jobs, results, parent: int, lifeline, parent_end) -> None:
     """A worker process: index each job's files into a segment and report back."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C does
+    parent_end.close()  # our copy of the pipe's writing end: only the parent may keep it open
+    _die_with_parent(parent, lifeline)
     try:
         ix = open_array_index(folder)
     except Exception:  # reported to the parent, which raises
@@ -214,8 +261,11 @@ def _worker_main(folder: str, jobs, results, parent: int) -> None:
             results.put(("error", traceback.format_exc()))
 
 
-class WorkerError(RuntimeError):
-    """A worker process failed in a way that is a bug, not a bad file."""
+class WorkerError(SearchnewsError):
+    """A worker process died (killed, out of memory) or failed in a way that is a bug, not a bad file.
+
+    The run stops; what it committed before is kept, and the next run goes on from there.
+    """
 
 
 class WorkerPool:
@@ -227,18 +277,24 @@ class WorkerPool:
         self._procs: list = []
         self._jobs: list = []
         self._results = None
+        self._lifeline = None
 
     def __enter__(self) -> WorkerPool:
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self._results = context.Queue()
-        for _ in range(self.count):
-            jobs = context.Queue()
-            proc = context.Process(target=_worker_main, args=(self.folder, jobs, self._results, os.getpid()),
-                                   daemon=True)
-            proc.start()
-            self._procs.append(proc)
-            self._jobs.append(jobs)
+        # The lifeline: workers read its end; the writing end stays open in this process alone.
+        lifeline, self._lifeline = context.Pipe(duplex=False)
+        try:
+            for _ in range(self.count):
+                jobs = context.Queue()
+                proc = context.Process(target=_worker_main, daemon=True,
+                                       args=(self.folder, jobs, self._results, os.getpid(), lifeline, self._lifeline))
+                proc.start()
+                self._procs.append(proc)
+                self._jobs.append(jobs)
+        finally:
+            lifeline.close()
         return self
 
     def __exit__(self, exc_type, *exc_info) -> None:
@@ -251,6 +307,9 @@ class WorkerPool:
             if proc.is_alive():
                 proc.terminate()
                 proc.join(timeout=5)
+        if self._lifeline is not None:
+            self._lifeline.close()
+            self._lifeline = None
 
     def run_round(self, files: Sequence[SourceFile], on_file: Callable[[FileResult], None],
                   learned: Mapping[str, frozenset[str]] = MappingProxyType({})) -> RoundResult:
@@ -276,7 +335,8 @@ class WorkerPool:
             except queue.Empty:
                 dead = [p for p in self._procs if not p.is_alive()]
                 if dead:
-                    raise WorkerError(f"a worker process died (exit code {dead[0].exitcode})") from None
+                    raise WorkerError(f"a worker process died (exit code {dead[0].exitcode}); what was committed is "
+                                      f"kept: run this again to finish") from None
                 continue
             if kind == "file":
                 result.files.append(payload)

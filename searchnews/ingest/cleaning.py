@@ -46,7 +46,7 @@ from typing import Any
 from ..errors import DocumentError
 from ..models import Article, FileProblem
 from . import boilerplate as bp
-from .corpus import FORMATS, RawDocument, SourceFile, article_id, read_documents
+from .corpus import RawDocument, SourceFile, article_id, load_json, read_documents, source_for
 from .dates import parse_date
 from .language import detect_language, language_code
 from .pagechrome import Layout, find_layout, plain
@@ -514,13 +514,14 @@ def _page_decisions(lines: list[str], layout: Layout, meta: _Collector, learned:
 
 
 def _decide(lines: list[str], headline: str | None, meta: _Collector, learned: frozenset[str],
-            reference: dt.datetime | None, name: str | None) -> tuple[str | None, list[LineDecision], Layout | None]:
+            reference: dt.datetime | None, name: str | None,
+            given: bool = False) -> tuple[str | None, list[LineDecision], Layout | None]:
     """The headline and one decision per line (stages 2 and 3 of :func:`clean_text`).
 
     With no headline given, the page-chrome finder (:mod:`searchnews.ingest.pagechrome`) looks for an
     article block inside page chrome; a text that is not a whole page takes its first line as headline.
     """
-    if headline is not None:
+    if headline is not None or given:
         return headline, _classify(lines, headline, meta, learned, reference), None
     layout = find_layout(lines, name=name)
     plain_meta = _Collector()
@@ -589,12 +590,13 @@ def clean_text(
     """
     # 1. normalise
     lines = normalize_text(text).split("\n")
-    if headline is not None:
+    given = headline is not None  # a record's empty headline: the text is all body, not a page
+    if given:
         headline = normalize_text(headline).replace("\n", " ").strip() or None
     # 2-3. headline (the article block of a whole page) and classify
     meta = _Collector()
     name = os.path.splitext(os.path.basename(path))[0] if path else None
-    headline, decisions, layout = _decide(lines, headline, meta, learned, reference_date, name)
+    headline, decisions, layout = _decide(lines, headline, meta, learned, reference_date, name, given)
     found_captions = [_caption_text(d.text) for d in decisions if d.decision == "caption"]
     # 4. paragraphs
     body = _paragraphs(decisions)
@@ -710,6 +712,24 @@ def _as_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+#: Keys of a JSON object given where a text is expected (``"headline": {"text": …}``), in order of preference.
+TEXT_KEYS = ("text", "title", "name", "value", "content", "#text")
+
+
+def _field_text(value: Any) -> str | None:
+    """The text of a one-line field: a string or number as it is, an object's text (see :data:`TEXT_KEYS`),
+    a list's texts joined; ``None`` when there is no text in it."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, Mapping):
+        return next((text for key in TEXT_KEYS if (text := _field_text(value.get(key)))), None)
+    if isinstance(value, (list, tuple)):
+        return " ".join(text for item in value if (text := _field_text(item))) or None
+    return None
+
+
 def clean_record(record: Mapping[str, Any], *, path: str | None = None, notes: Iterable[str] = (),
                  learned: frozenset[str] = frozenset()) -> Article:
     """Clean one JSON article record; see :data:`RECORD_KEYS` for the keys read."""
@@ -730,10 +750,14 @@ def clean_record(record: Mapping[str, Any], *, path: str | None = None, notes: I
     date = parse_date(str(date_value)) if date_value is not None else None
     url = _pick(record, "url")
     language = _pick(record, "language")
-    headline = _pick(record, "headline")
+    raw_headline = _pick(record, "headline")
+    headline = _field_text(raw_headline) if raw_headline is not None else ""
+    if headline is None:
+        kind = "an object" if isinstance(raw_headline, Mapping) else f"a JSON {type(raw_headline).__name__}"
+        notes = (*notes, f"the headline is {kind} without text; left out")
     return clean_text(
         _as_text(_pick(record, "body")),
-        headline=str(headline) if headline is not None else "",
+        headline=headline or "",
         captions=[_caption_text(c) for c in captions],
         source=source,
         authors=authors,
@@ -826,15 +850,14 @@ def read_file(source: SourceFile | str | os.PathLike[str], *, learned: frozenset
     modification time (when the scraper saved it).
     """
     if not isinstance(source, SourceFile):
-        path = os.path.abspath(os.fspath(source))
-        try:
-            st = os.stat(path)
-        except OSError as exc:
-            raise DocumentError(os.strerror(exc.errno) if exc.errno else str(exc), path) from None
-        source = SourceFile(path, FORMATS.get(os.path.splitext(path)[1].lower(), "text"), st.st_size,
-                            st.st_mtime_ns)
+        found = source_for(source)  # accepted or rejected as `index` does (one function decides)
+        if isinstance(found, FileProblem):
+            yield found
+            return
+        source = found
     if reference_date is None:
         reference_date = dt.datetime.fromtimestamp(source.mtime_ns / 1e9, dt.timezone.utc).replace(tzinfo=None)
+    reported: set[tuple[str, int | None]] = set()  # a note on the whole file is reported once
     try:
         for raw in read_documents(source):
             if isinstance(raw, FileProblem):
@@ -846,8 +869,11 @@ def read_file(source: SourceFile | str | os.PathLike[str], *, learned: frozenset
                 yield FileProblem(source.path, exc.reason, raw.line)
                 continue
             yield article
-            for note in raw.notes:
-                yield FileProblem(source.path, note, raw.line, skipped=False)
+            for note in article.notes:
+                key = (note, raw.line if source.format in ("jsonl", "csv") else None)  # decoded line by line
+                if key not in reported:
+                    reported.add(key)
+                    yield FileProblem(source.path, note, raw.line, skipped=False)
     except DocumentError as exc:
         yield FileProblem(source.path, exc.reason)
 
@@ -875,7 +901,7 @@ def clean_string(content: str, format: str = "text") -> Article:  # noqa: A002 -
         raw = RawDocument("<string>", "html", content, article_id(content))
     elif format == "json":
         try:
-            record = json.loads(content)
+            record = load_json(content)
         except json.JSONDecodeError as exc:
             raise DocumentError(f"malformed JSON ({exc.msg})") from None
         if not isinstance(record, dict):

@@ -150,4 +150,4 @@ def _source_file(path: str | os.PathLike[str]) -> SourceFile | None:
         st = os.stat(path)
     except OSError:
         return None
-    return SourceFile(path, fmt, st.st_size, st.st_mtime_ns)
+    return SourceFile(path, fmt, st.st_size, st.st_mtime_ns, linked=os.path.islink(path))
