@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Union
 
@@ -219,24 +218,21 @@ class NewsIndex:
 
     def stats(self) -> IndexStats:
         """Article count, sources, languages, date range and size on disk."""
-        searcher = self._searcher()
-        sources: Counter[str] = Counter()
-        languages: Counter[str] = Counter()
-        first = last = None
-        for fields in searcher.all_stored_fields():
-            sources[fields.get(S.SOURCE) or "(unknown)"] += 1
-            languages[fields.get(S.LANGUAGE) or "(unknown)"] += 1
-            date = S.stored_date(fields.get(S.PUBLISHED))
-            if date:
-                first = date if first is None or date < first else first
-                last = date if last is None or date > last else last
+        context = self._context()
+        searcher = context.searcher
+        columns = context.columns
+        dates = columns.date_range()
+        sources = [(name or "(unknown)", n) for name, n in columns.counts(columns.sources, columns.source_names)]
+        languages = [(code or "(unknown)", n)
+                     for code, n in columns.counts(columns.languages, columns.language_names)]
+        first, last = dates if dates else (None, None)
         size = sum(os.path.getsize(os.path.join(self.path, f)) for f in os.listdir(self.path)
                    if os.path.isfile(os.path.join(self.path, f)))
         return IndexStats(
             path=self.path,
             articles=searcher.doc_count(),
-            sources=tuple(sources.most_common()),
-            languages=tuple(languages.most_common()),
+            sources=tuple(sources),
+            languages=tuple(languages),
             first_date=first,
             last_date=last,
             size_bytes=size,

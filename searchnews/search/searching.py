@@ -29,21 +29,22 @@ import itertools
 import math
 import re
 import time
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from functools import cached_property
 
+import numpy as np
 from whoosh import classify, collectors, qparser, query, sorting
 from whoosh.query import Query
 from whoosh.searching import Searcher, TimeLimit
-from whoosh.util.times import TimeError, datetime_to_long, long_to_datetime
+from whoosh.util.times import TimeError, datetime_to_long
 
 from ..errors import ArticleNotFound, FilterError, QuerySyntaxError
 from ..index import schema as S
 from ..index.analysis import DEFAULT_LANGUAGE, analysis_language, is_stop, mark_language, term_of
 from ..models import Copy, Facets, Hit, SearchResults
+from .columns import Columns, columns_of
 from .filters import Filters
 from .highlighting import SNIPPET_CHARS, find_matches, query_terms, snippets
 from .querysyntax import check_query
@@ -372,6 +373,12 @@ class NewsCollector(collectors.WrappingCollector):
                             self.dropped.add(best[1])  # taken out of the list at the end
                         else:
                             child.remove(best[1])
+                            # Whoosh's remove() sets the least score a document needs to enter the
+                            # top N as if the list were still full; the next segment's matcher then
+                            # skips blocks below it while there is room (hits went missing on indexes
+                            # of several segments). A list with room takes any score.
+                            if len(child.items) < getattr(child, "limit", math.inf):
+                                child.minscore = 0
                     self.best[key] = (sort_key, docnum)
             child.collect(sub_docnum)
 
@@ -561,31 +568,24 @@ class SearchContext:
             cache[filters] = Allowed(set(docs), tuple(docs))
         return cache[filters]
 
-    # -- dates
-    @cached_property
-    def _dates(self):
-        return self.searcher.reader().column_reader(S.DATE, translate=False)
-
-    @cached_property
-    def _no_date(self) -> int:
-        return self.searcher.schema[S.DATE].default
+    # -- per-article values
+    @property
+    def columns(self) -> Columns:
+        """The dates, sources and languages of the searcher's documents (:mod:`searchnews.search.columns`)."""
+        return columns_of(self.searcher.reader())
 
     def date_value(self, docnum: int) -> int | None:
         """The publication time of a document as the index stores it (a sortable integer), or ``None``."""
-        raw = self._dates[docnum]
-        return None if raw == self._no_date else raw
+        return self.columns.date_value(docnum)
 
     def date_of(self, docnum: int) -> dt.datetime | None:
-        raw = self.date_value(docnum)
-        return None if raw is None else long_to_datetime(raw)
+        """The publication time of a document, or ``None``."""
+        return self.columns.date_of(docnum)
 
     @cached_property
     def newest(self) -> int | None:
         """The newest publication time in the index (not after now), as stored; ``None`` if no dates."""
-        now = datetime_to_long(dt.datetime.now())
-        values = [v for v in (self.date_value(d) for d in self.searcher.reader().all_doc_ids())
-                  if v is not None and v <= now]
-        return max(values) if values else None
+        return self.columns.newest()
 
     # -- stories
     @cached_property
@@ -756,38 +756,22 @@ def _matching_among(q: Query, searcher: Searcher, docnums) -> Iterator[int]:
 # facets
 
 
-def _month(context: SearchContext, docnum: int) -> str | None:
-    date = context.date_of(docnum)
-    return f"{date.year:04d}-{date.month:02d}" if date else None
-
-
 def count_facets(q: Query, searcher: Searcher, context: SearchContext, deadline: float,
                  allow: Allowed | None = None) -> tuple[Facets, bool]:
     """Counts of the articles matching ``q`` by source, month and language; true when cut short by the deadline."""
-    reader = searcher.reader()
-    source_column = reader.column_reader(S.SOURCE)
-    language_column = reader.column_reader(S.LANGUAGE)
-    sources: Counter[str | None] = Counter()
-    months: Counter[str | None] = Counter()
-    languages: Counter[str | None] = Counter()
-    count = 0
+    docnums: list[int] = []
     partial = False
     for count, docnum in enumerate(matching_docs(q, searcher, allow), 1):
-        sources[_column_text(source_column[docnum])] += 1
-        months[_month(context, docnum)] += 1
-        languages[_column_text(language_column[docnum])] += 1
+        docnums.append(docnum)
         if count % 4096 == 0 and time.perf_counter() > deadline:
             partial = True
             break
-    ordered_months = sorted(months.items(), key=lambda item: (item[0] is None, item[0] or ""))
-    return Facets(articles=count, sources=tuple(sources.most_common()), months=tuple(ordered_months),
-                  languages=tuple(languages.most_common())), partial
-
-
-def _column_text(value) -> str | None:
-    if isinstance(value, bytes):
-        value = value.decode("utf-8", "replace")
-    return value or None
+    columns = context.columns
+    found = np.asarray(docnums, dtype=np.int64)
+    return Facets(articles=len(docnums),
+                  sources=tuple(columns.counts(columns.sources, columns.source_names, found)),
+                  months=tuple(columns.months(found)),
+                  languages=tuple(columns.counts(columns.languages, columns.language_names, found))), partial
 
 
 # ---------------------------------------------------------------------------
@@ -988,6 +972,8 @@ def similar_articles(searcher: Searcher, article_id: str, options: SearchOptions
         lambda k, story_of, shown: top_results(searcher, q, k, mask=mask, deadline=started + TIME_LIMIT,
                                                sortedby=facet, allow=allow, story_of=story_of, seen=shown),
         wanted, story_context, seen)
+    if facet is not None:  # a date order: the collector's "scores" are sort keys
+        kept = [(docnum, 0.0) for docnum, _ in kept]
     terms = dict.fromkeys(SNIPPETS, frozenset(term for term, _ in key_terms)) if options.highlight else None
     hits = _page(kept[options.offset:wanted], searcher, terms, story_context, options.collapse)
     others = query.AndNot(q, mask)
