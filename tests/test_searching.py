@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from searchnews import NewsIndex, QuerySyntaxError
+from searchnews import ArgumentError, NewsIndex, QuerySyntaxError
 from searchnews.index.schema import make_schema
 from searchnews.search.searching import MAX_LIMIT, parse_query
 
@@ -154,15 +154,20 @@ def test_syntax_error_carries_position(ix):
     assert info.value.position == 8
 
 
-@pytest.mark.parametrize("limit", [0, -1, MAX_LIMIT + 1])
+@pytest.mark.parametrize("limit", [0, -1, MAX_LIMIT + 1, 2.5, "10", True, None])
 def test_bad_limit(ix, limit):
-    with pytest.raises(ValueError, match="limit must be between"):
+    with pytest.raises(ArgumentError) as info:
         ix.search("oil", limit=limit)
+    assert str(info.value) == (f"limit is the number of hits on a page, a whole number from 1 to {MAX_LIMIT}, "
+                               f"not {limit!r}")
+    assert info.value.parameter == "limit" and isinstance(info.value, ValueError)
 
 
-def test_bad_offset(ix):
-    with pytest.raises(ValueError, match="offset must be 0 or more"):
-        ix.search("oil", offset=-1)
+@pytest.mark.parametrize("offset", [-1, 1.0, "3", None])
+def test_bad_offset(ix, offset):
+    with pytest.raises(ArgumentError) as info:
+        ix.search("oil", offset=offset)
+    assert str(info.value) == f"offset is the rank of a page's first hit, a whole number from 0, not {offset!r}"
 
 
 def test_parse_query_relaxes_only_plain_words():

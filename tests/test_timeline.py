@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from searchnews.errors import SearchnewsError
+from searchnews.errors import ArgumentError, MissingDependency, SearchnewsError
 from searchnews.search.timeline import MAX_BAR_ROWS, Bucket, Timeline, build_timeline, plot, render_chart
 
 
@@ -113,10 +113,11 @@ def test_no_dates_gives_no_buckets():
     assert build_timeline("q", [], by="month").by == "month"
 
 
-@pytest.mark.parametrize("by", ["year", "Day", "", "days"])
+@pytest.mark.parametrize("by", ["year", "Day", "", "days", None, 7])
 def test_unknown_bucket_size(by):
-    with pytest.raises(ValueError, match=r"^by must be one of auto, day, week, month, not "):
+    with pytest.raises(ArgumentError) as info:
         build_timeline("q", [], by=by)
+    assert str(info.value) == f"by is a bucket size: auto, day, week, month, not {by!r}"
 
 
 def test_peak_is_the_first_of_the_largest():
@@ -319,9 +320,10 @@ def test_plot_without_matplotlib(tmp_path, small, monkeypatch):
     # None in sys.modules makes an import fail; submodules that an earlier test loaded are cached too.
     for name in ["matplotlib", *(name for name in sys.modules if name.startswith("matplotlib."))]:
         monkeypatch.setitem(sys.modules, name, None)
-    with pytest.raises(SearchnewsError) as info:
+    with pytest.raises(MissingDependency) as info:
         plot(small, tmp_path / "t.png")
-    assert str(info.value) == "--plot needs matplotlib: pip install 'searchnews[plot]'"
+    assert str(info.value) == "plotting a timeline needs matplotlib: pip install 'searchnews[plot]'"
+    assert info.value.extra == "plot"
     assert not (tmp_path / "t.png").exists()
 
 

@@ -39,7 +39,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import SearchnewsError
+from ..errors import ArgumentError, MissingDependency, SearchnewsError, quoted
 
 __all__ = [
     "AUTO_DAY_MAX_DAYS",
@@ -89,6 +89,10 @@ class Bucket:
             return f"{self.start.year}-{self.start.month:02d}"
         return self.start.isoformat()
 
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: ``start`` (ISO 8601), ``label`` and ``count``."""
+        return {"start": self.start.isoformat(), "label": self.label, "count": self.count}
+
 
 @dataclass(frozen=True)
 class Timeline:
@@ -119,8 +123,7 @@ class Timeline:
             "by": self.by,
             "total": self.total,
             "undated": self.undated,
-            "buckets": [{"start": bucket.start.isoformat(), "label": bucket.label, "count": bucket.count}
-                        for bucket in self.buckets],
+            "buckets": [bucket.to_dict() for bucket in self.buckets],
         }
 
 
@@ -154,10 +157,10 @@ def build_timeline(query: str, dates: Iterable[dt.datetime | dt.date | None], by
 
     ``by`` is ``"day"``, ``"week"``, ``"month"`` or ``"auto"`` (see the
     module's terms; with no dated article it gives ``"day"``). Any other value
-    raises :class:`ValueError`. ``query`` is only recorded, for titles.
+    raises :class:`ArgumentError`. ``query`` is only recorded, for titles.
     """
-    if by != "auto" and by not in BUCKET_SIZES:
-        raise ValueError(f"by must be one of auto, {', '.join(BUCKET_SIZES)}, not {by!r}")
+    if not isinstance(by, str) or (by != "auto" and by not in BUCKET_SIZES):
+        raise ArgumentError("by", f"{{by}} is a bucket size: auto, {', '.join(BUCKET_SIZES)}, not {quoted(by)}")
     days: list[dt.date] = []
     undated = 0
     for value in dates:
@@ -319,7 +322,8 @@ def plot(timeline: Timeline, path: str | os.PathLike[str]) -> None:
         from matplotlib.figure import Figure
         from matplotlib.ticker import MaxNLocator
     except ImportError:
-        raise SearchnewsError("--plot needs matplotlib: pip install 'searchnews[plot]'") from None
+        raise MissingDependency("plotting a timeline needs matplotlib: pip install 'searchnews[plot]'",
+                                "plot") from None
 
     figure = Figure(figsize=(10, 4), layout="constrained")
     axes = figure.add_subplot()
