@@ -200,3 +200,36 @@ def test_time_limit_returns_partial_results(ix, monkeypatch):
 
 def test_searches_within_the_time_limit_are_complete(ix):
     assert not ix.search("ICBM sanctions").partial
+
+
+def test_a_starved_search_still_ranks(ix, monkeypatch):
+    """Waiting for a CPU is not work: a search that gets little CPU time gives the same page, later.
+
+    Under load (40 queries at once on 2 cores) wall-clock time passes while a search waits; counted
+    in wall time, the limit stopped most searches before they ranked anything (issue 12.11). Here
+    every reading of the wall clock jumps half a second, as if the process had been descheduled.
+    """
+    import time
+
+    alone = ix.search("korea OR sanctions", limit=5)
+    real = time.perf_counter
+    jumps = {"count": 0}
+
+    def starved() -> float:
+        jumps["count"] += 1
+        return real() + 0.5 * jumps["count"]
+
+    monkeypatch.setattr(time, "perf_counter", starved)
+    loaded = ix.search("korea OR sanctions", limit=5)
+    assert jumps["count"] > 2  # the wall clock was read, and jumped well past the 0.8 s limit
+    assert not loaded.partial
+    assert [hit.id for hit in loaded.hits] == [hit.id for hit in alone.hits]
+    assert loaded.total == alone.total
+
+
+def test_the_wall_clock_still_bounds_a_search_that_waits_for_ever(ix, monkeypatch):
+    # Work time does not count waiting on a disk: a wall-clock ceiling (budget.WALL_LIMIT) does.
+    from searchnews.search import budget
+
+    monkeypatch.setattr(budget, "WALL_LIMIT", -1.0)  # already past
+    assert ix.search("korea OR sanctions", limit=5).partial
