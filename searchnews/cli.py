@@ -205,7 +205,7 @@ def cli() -> None:
     Build an index from a folder, then search it:
       searchnews index ./corpus
       searchnews query "ICBM sanctions"
-      searchnews query 'headline:missile AND date:[2022-11-01 TO 2022-11-30]'
+      searchnews query 'headline:ICBM AND date:[2022-11-01 TO 2022-11-30]'
 
     Run "searchnews COMMAND --help" for the options of each command.
     """
@@ -234,7 +234,7 @@ def index_command(paths: tuple[str, ...], index_path: str, rebuild: bool, follow
 
     \b
     Example:
-      searchnews index ./corpus ~/scrapes/2022 --index ./index
+      searchnews index ./corpus --index ./index
     """
     with friendly_errors():
         ix = NewsIndex.create(index_path) if rebuild else NewsIndex.open(index_path, create=True)
@@ -514,7 +514,7 @@ def query_command(query: str, index_path: str, limit: int, offset: int, since: s
       searchnews query "ICBM sanctions" --since 2022-11 --source AFP
       searchnews query sanctions --sort newest --fields headline,date,source
       searchnews query "oil prices" --recency 30d --facets
-      searchnews query missile --json --offset 10 --limit 10
+      searchnews query missile --json --offset 2 --limit 2
 
     Hits are ranked by BM25F over the whole text, with a bonus for words that
     are also in the headline or a caption; articles with all the plain words
@@ -562,7 +562,7 @@ def similar_command(article_id: str, index_path: str, limit: int, offset: int, s
 
     \b
     Example:
-      searchnews similar 3f9a0c2b6e1d4a57 --since 2022-11 --limit 5
+      searchnews similar afp-2022-12-16-nk-solid-fuel --since 2022-11 --limit 5
     """
     with friendly_errors():
         with NewsIndex.open(index_path) as ix:
@@ -692,7 +692,7 @@ def clean_command(files: tuple[str, ...], as_json: bool, explain: bool, learn: b
     Example:
       searchnews clean corpus/txt/2022-11-19-kcna-icbm-launch.txt
       searchnews clean --explain corpus/txt/2022-11-19-kcna-icbm-launch.txt
-      searchnews clean --json corpus/json/wire.jsonl | jq .headline
+      searchnews clean --json corpus/json/wire.jsonl
     """
     from .ingest.cleaning import read_file
     from .ingest.learning import LearnedBoilerplate
