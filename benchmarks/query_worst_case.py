@@ -47,6 +47,10 @@ QUERIES = {
     "date range AND word": "said AND date:[1900 TO 2100]",
     "NOT common": "film NOT said",
     "field prefix": "headline:s*",
+    "open range of words": "[a TO]",
+    "range of words in a field": "headline:[a TO z]",
+    "narrow range of words": "[oil TO oilz]",
+    "reversed date range": "date:[2014 TO 2013]",
     "2,000 characters": ("government " * 182)[:1999],
 }
 
