@@ -275,3 +275,42 @@ def test_query_at_time_limit_says_so(runner, index_dir, monkeypatch):
     assert "The search stopped at its time limit" in result.output
     data = json.loads(run(runner, "query", "ICBM sanctions", "--index", index_dir, "--json").output)
     assert data["partial"] is True
+
+
+# -- plurals ------------------------------------------------------------------------------------
+
+
+def test_one_article_matches(runner, index_dir):
+    output = run(runner, "query", "bronchiolite", "--index", index_dir, "--facets").output
+    assert "Facets of 1 article:" in output
+    assert "\n1 article matches (showing 1-1, " in output
+    assert "articles match" not in output
+
+
+def test_one_article_contains_all_the_words(runner, index_dir):
+    output = run(runner, "query", "chipmaker profit", "--index", index_dir).output
+    assert output.startswith("2 articles match; 1 contains all the words (showing 1-2, ")
+
+
+# -- a reader that goes away ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [["query", "korea"], ["query", "korea", "--json"], ["timeline", "korea"],
+                                  ["stats"], ["similar", "afp-2022-12-16-nk-solid-fuel"],
+                                  ["show", "afp-2022-12-16-nk-solid-fuel"], ["clean", "corpus/json/wire.jsonl"],
+                                  ["query", "--help"], ["index", "corpus"]])
+def test_a_closed_pipe_ends_a_command_quietly(index_dir, sample_copy, tmp_path, args):
+    """``searchnews query … | head -1``: no message, the status of a tool stopped by SIGPIPE (141)."""
+    import shutil
+    import subprocess
+    import sys
+
+    index = tmp_path / "index"
+    shutil.copytree(index_dir, index)
+    where = [] if args[0] == "clean" else ["--index", str(index)]
+    process = subprocess.Popen([sys.executable, "-m", "searchnews", *args, *where],
+                               cwd=sample_copy.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # the reader is gone before anything is written
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 141, error
+    assert error == ""

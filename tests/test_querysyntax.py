@@ -132,6 +132,8 @@ def _error(query: str) -> QuerySyntaxError:
     ("ICBM headline: missile", "headline: needs a value right after it, as in headline:ceasefire", 5),
     ("(source:) oil", "source: needs a value right after it, as in source:AFP", 1),
     ("ICBM date:", "date: needs a value right after it, as in date:2022-11", 5),
+    ("headline:source:AFP", "headline:source: names two fields: give each its own value, as in headline:missile "
+                            "source:AFP", 9),
     ("date:[2022-13-01 TO 2022-11-30]", "invalid date '2022-13-01': no such month or day", 5),
     ("*a", "'*a' starts with a wildcard, which would scan every word in the index: put letters first, "
            "as in sanction*", 0),

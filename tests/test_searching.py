@@ -233,3 +233,31 @@ def test_the_wall_clock_still_bounds_a_search_that_waits_for_ever(ix, monkeypatc
 
     monkeypatch.setattr(budget, "WALL_LIMIT", -1.0)  # already past
     assert ix.search("korea OR sanctions", limit=5).partial
+
+
+@pytest.mark.parametrize("query, shown, position", [
+    ("[a TO]", "'[a TO]'", 0),
+    ("korea headline:[a TO z]", "'[a TO z]'", 15),
+    ("{co TO cz}", "'[co TO cz]'", 0),
+])
+def test_a_range_of_words_matching_too_many_is_refused(ix, monkeypatch, query, shown, position):
+    # "[a TO]" read every word of the index and ran for 13-24 s on 10,000 articles (issue 12.9).
+    from searchnews.search import searching
+
+    monkeypatch.setattr(searching, "MAX_EXPANSIONS", 3)
+    with pytest.raises(QuerySyntaxError) as info:
+        ix.search(query)
+    assert info.value.reason == f"{shown} matches more than 3 words in the index: narrow the range"
+    assert info.value.position == position
+    assert ix.search("[sanctiom TO sanctioz]").total > 0  # a narrow range is fine
+
+
+def test_an_estimated_total_is_never_more_than_the_articles(ix, monkeypatch):
+    # Whoosh estimates a union by adding its terms' document counts: 916,315 for "[a TO]" on 10,000 articles.
+    from searchnews.search import searching
+
+    monkeypatch.setattr(searching, "TIME_LIMIT", 0.0)
+    monkeypatch.setattr(searching, "MIN_BUDGET", 0.0)
+    results = ix.search("korea OR sanctions OR missile OR oil OR said OR the OR ukraine OR cup", collapse=False)
+    assert results.partial
+    assert results.total <= len(ix)

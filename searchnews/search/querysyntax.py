@@ -220,6 +220,12 @@ def check_query(query: str) -> str:
                 i = value_start
                 continue
             value = _WORD.match(query, value_start)
+            inner = _FIELD.match(value.group()) if value else None
+            if inner and inner.group(1).lower() in FIELD_ALIASES:
+                # Whoosh would search the first field's name as a word ("headline:source:AFP" was
+                # headline AND source:afp).
+                raise _error(f"{field.group()}{inner.group()} names two fields: give each its own value, as in "
+                             f"headline:missile source:AFP", query, value_start)
             if canonical == DATE and value:
                 checked = _check_date(value.group(), query, value_start)
                 if checked != value.group():
