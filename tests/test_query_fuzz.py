@@ -100,7 +100,8 @@ QUERIES = st.one_of(GRAMMAR, mutated())
 #: Queries that once gave a traceback or a wrong silence (issues 11 and 12).
 KNOWN = ["date:yesterday]", "date:yesterday", "headline:", "date:[2014 TO 2013]", "NOT NOT oil", "[a TO]",
          "date:[yesterday TO today]", "oil NOT NOT gas", "headline:source:AFP", "date:\"2022\"", "< 0",
-         "?date:[/TO]", "date:(2022 OR 2023)", "(source:) oil", "date:0000", "date:[9999-12-31 TO]"]
+         "?date:[/TO]", "date:(2022 OR 2023)", "(source:) oil", "date:0000", "date:[9999-12-31 TO]",
+         '"the AND" the', "la le"]
 
 
 def _check_error(error: QuerySyntaxError, text: str) -> None:

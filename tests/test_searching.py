@@ -261,3 +261,13 @@ def test_an_estimated_total_is_never_more_than_the_articles(ix, monkeypatch):
     results = ix.search("korea OR sanctions OR missile OR oil OR said OR the OR ukraine OR cup", collapse=False)
     assert results.partial
     assert results.total <= len(ix)
+
+
+@pytest.mark.parametrize("query", ['"the AND" the', '"the of"', "la le", "die war"])
+def test_stop_word_queries_count_what_they_list(ix, query):
+    # Found by the query fuzz: '"the AND" the' listed 5 English articles (a phrase of English stop
+    # words matched every one through the language filter) under "0 articles match".
+    results = ix.search(query, limit=1000, collapse=False)
+    assert len(results.hits) == results.total >= (results.all_words_total or 0)
+    if query.startswith('"the'):
+        assert results.total == 0  # English stop words are ignored, alone or in a phrase

@@ -213,21 +213,27 @@ def index_languages(searcher: Searcher) -> tuple[str, ...]:
     return tuple(sorted(languages))
 
 
+#: The boost of a language filter: next to nothing, but not 0 (see :func:`_language_filter`).
+_FILTER_BOOST = 1e-9
+
+
 def _language_filter(language: str) -> Query:
     # Matches the articles of one language, adding nothing to their score. (Whoosh's
     # ConstantScoreQuery cannot sit inside an Or: it has no boost attribute. And not boost=0:
     # Whoosh's skip_to_quality divides by the boost, a ZeroDivisionError on queries like "je".)
-    return query.Term(S.LANGUAGE, language, boost=1e-9)
+    return query.Term(S.LANGUAGE, language, boost=_FILTER_BOOST)
 
 
 def _alternatives(field: str, words: list[str], slop: int, boost: float, languages, use_filters: bool) -> Query:
     """A word (or phrase) in each language: its terms there, or, where it is a stop word, that language.
 
     An English stop word standing alone is ignored, as in an English-only
-    index; a French or German stop word ("war" is one in German) matches
-    every article of that language, so it never empties an English query.
+    index, and so is a phrase of English stop words ("the and"; it matched
+    every English article through the language filter); a French or German
+    stop word ("war" is one in German) matches every article of that
+    language, so it never empties an English query.
     """
-    if len(words) == 1 and is_stop(words[0], DEFAULT_LANGUAGE):
+    if all(is_stop(word, DEFAULT_LANGUAGE) for word in words):
         return query.NullQuery
     alternatives: list[Query] = []
     seen: set[tuple] = set()
@@ -250,6 +256,12 @@ def _alternatives(field: str, words: list[str], slop: int, boost: float, languag
     if use_filters:
         alternatives.extend(_language_filter(language) for language in stopped_in)
     return alternatives[0] if len(alternatives) == 1 else query.Or(alternatives)
+
+
+def _has_language_filter(q: Query) -> bool:
+    """True when ``q`` holds a language filter of :func:`_alternatives` (a stop word's language)."""
+    return any(isinstance(leaf, query.Term) and leaf.fieldname == S.LANGUAGE and leaf.boost == _FILTER_BOOST
+               for leaf in q.leaves())
 
 
 def expand_languages(q: Query, languages, *, stop_filters: bool = True) -> Query:
@@ -890,11 +902,14 @@ def run_search(searcher: Searcher, text: str, options: SearchOptions | None = No
     folded = strict_folded
     if tiered and (options.sort == "relevance" or listed is loose):
         # Every article with all the words has some: count the any-word matches (no scoring),
-        # and the copies among them in the same pass when that is the cheaper way.
-        total, loose_partial, folded = _count_docs(loose, searcher, deadline, allow,
-                                                   _fold_by_visiting(loose, searcher, story_context))
+        # and the copies among them in the same pass when that is the cheaper way. Except where
+        # a stop word of an article's language matched it through the language filter, which
+        # the any-word query leaves out ("la le" matches every French article with all its
+        # words, none with some): then count both.
+        counted = query.Or([strict, loose]) if _has_language_filter(strict) else loose
+        total, loose_partial, folded = _count_docs(counted, searcher, deadline, allow,
+                                                   _fold_by_visiting(counted, searcher, story_context))
         partial = partial or loose_partial
-        counted = loose
     if partial:
         folded = 0
     elif folded is None:
