@@ -101,7 +101,7 @@ QUERIES = st.one_of(GRAMMAR, mutated())
 KNOWN = ["date:yesterday]", "date:yesterday", "headline:", "date:[2014 TO 2013]", "NOT NOT oil", "[a TO]",
          "date:[yesterday TO today]", "oil NOT NOT gas", "headline:source:AFP", "date:\"2022\"", "< 0",
          "?date:[/TO]", "date:(2022 OR 2023)", "(source:) oil", "date:0000", "date:[9999-12-31 TO]",
-         '"the AND" the', "la le"]
+         '"the AND" the', "la le", 'date:"now"', "date:(now)", "date:([2014 TO 2013])"]
 
 
 def _check_error(error: QuerySyntaxError, text: str) -> None:

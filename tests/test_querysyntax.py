@@ -60,6 +60,8 @@ def test_day_words_are_written_as_the_day_they_name():
     assert check_query("date:>=Yesterday oil") == f"date:>={yesterday} oil"
     assert check_query("date:[yesterday TO today]") == f"date:[{yesterday} TO {today}]"
     assert check_query("date:[2022 TO today]") == f"date:[2022 TO {today}]"
+    assert check_query('date:"today"') == f"date:{today}"  # a quoted date is a date
+    assert check_query("date:(yesterday OR 2022)") == f"date:({yesterday} OR 2022)"
 
 
 @pytest.mark.parametrize("alias", sorted(FIELD_ALIASES))
@@ -132,6 +134,10 @@ def _error(query: str) -> QuerySyntaxError:
     ("ICBM headline: missile", "headline: needs a value right after it, as in headline:ceasefire", 5),
     ("(source:) oil", "source: needs a value right after it, as in source:AFP", 1),
     ("ICBM date:", "date: needs a value right after it, as in date:2022-11", 5),
+    ('date:"now"', "invalid date 'now': write dates as 2022-11-26, 2022-11, 2022, today or yesterday", 6),
+    ("date:(2022 OR missile)", "invalid date 'missile': write dates as 2022-11-26, 2022-11, 2022, today or "
+                               "yesterday", 14),
+    ("date:([2014 TO 2013])", "the range starts after it ends: 2014 is after 2013", 6),
     ("headline:source:AFP", "headline:source: names two fields: give each its own value, as in headline:missile "
                             "source:AFP", 9),
     ("date:[2022-13-01 TO 2022-11-30]", "invalid date '2022-13-01': no such month or day", 5),

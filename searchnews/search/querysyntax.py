@@ -143,6 +143,7 @@ def check_query(query: str) -> str:
     i, n = 0, len(query)
     pending_field: str | None = None
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement): day words as dates
+    group_fields: list[str | None] = [None]  # the field of each open group, as in date:(2022 OR 2023)
     while i < n:
         c = query[i]
         if c.isspace():
@@ -155,6 +156,11 @@ def check_query(query: str) -> str:
             phrases += 1
             if phrases > MAX_PHRASES:
                 raise _error(f"too many phrases (the limit is {MAX_PHRASES})", query, i)
+            if (pending_field or group_fields[-1]) == DATE:
+                # A quoted date is a date (Whoosh would look for that exact microsecond, or fail on
+                # a word such as "now" while searching).
+                inside = query[i + 1:end]
+                edits.append((i, end + 1, _check_date(inside.strip(), query, i + 1)))
             i, previous, pending_field = end + 1, "term", None
             terms += 1
             continue
@@ -164,7 +170,7 @@ def check_query(query: str) -> str:
             if end is None:
                 raise _error(f"unclosed range: add the closing {close}", query, i)
             body = query[i + 1:end.start()]
-            checked = _check_range(body, query, i, pending_field)
+            checked = _check_range(body, query, i, pending_field or group_fields[-1])
             if checked != body:
                 edits.append((i + 1, end.start(), checked))
             i, previous, pending_field = end.end(), "term", None
@@ -174,6 +180,7 @@ def check_query(query: str) -> str:
             raise _error(f"{c!r} without an opening bracket", query, i)
         if c == "(":
             opens.append(i)
+            group_fields.append(pending_field or group_fields[-1])  # date:(2022 OR 2023): dates inside
             i, previous, pending_field = i + 1, "open", None
             continue
         if c == ")":
@@ -184,6 +191,7 @@ def check_query(query: str) -> str:
             if previous == "open":
                 raise _error("empty parentheses", query, opens[-1])
             opens.pop()
+            group_fields.pop()
             i, previous = i + 1, "term"
             continue
         match = _WORD.match(query, i)
@@ -239,7 +247,12 @@ def check_query(query: str) -> str:
         if _DATE_COMPARE.match(word) and len(word) > len(_DATE_COMPARE.match(word).group()):
             # Whoosh's parser fails (IndexError) on a comparison that has no field before it.
             raise _error("a comparison needs a field before it, as in date:>2022-11-01", query, i)
-        check_wildcard(word, query, i)
+        if group_fields[-1] == DATE:
+            checked = _check_date(word, query, i)
+            if checked != word:
+                edits.append((i, match.end(), checked))
+        else:
+            check_wildcard(word, query, i)
         i, previous, pending_field = match.end(), "term", None
         terms += 1
     if opens:

@@ -610,7 +610,7 @@ class SearchContext:
         return cache[filters]
 
     # -- per-article values
-    @property
+    @cached_property
     def columns(self) -> Columns:
         """The dates, sources and languages of the searcher's documents (:mod:`searchnews.search.columns`)."""
         return columns_of(self.searcher.reader())
