@@ -92,3 +92,20 @@ def test_date_values_and_months_at_the_edges(when):
     assert value_date(value) == when
     year, month = divmod(int(month_numbers(np.array([value]))[0]), 12)
     assert (year + 1, month + 1) == (when.year, when.month)
+
+
+def test_reading_a_column_in_one_piece_gives_whoosh_s_own_values(built, monkeypatch):
+    """The fast path reads Whoosh's column files directly: it must agree with Whoosh's per-document reads."""
+    from searchnews.search import columns as module
+
+    ix = open_index(built.path)
+    with ix.searcher() as searcher:
+        fast = Columns.read(searcher.reader())
+        monkeypatch.setattr(module, "_numbers", lambda reader, count: np.fromiter(
+            (int(value) for value in reader), dtype=np.uint64, count=count))
+        monkeypatch.setattr(module, "_texts", lambda reader, count: [
+            value.decode("utf-8") if value else None for value in reader])
+        slow = Columns.read(searcher.reader())
+    assert np.array_equal(fast.dates, slow.dates)
+    assert np.array_equal(fast.sources, slow.sources) and fast.source_names == slow.source_names
+    assert np.array_equal(fast.languages, slow.languages) and fast.language_names == slow.language_names
