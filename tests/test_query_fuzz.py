@@ -111,6 +111,8 @@ def _check_error(error: QuerySyntaxError, text: str) -> None:
 
 @FUZZ
 @given(QUERIES)
+@example("date:yesterday]")  # a ValueError in the checker (issue 11.3)
+@example("date:[yesterday TO today]")
 def test_the_checker_accepts_or_explains(text):
     try:
         checked = check_query(text)
@@ -125,6 +127,8 @@ SCHEMA = make_schema()
 
 @FUZZ
 @given(QUERIES)
+@example("NOT NOT oil")  # an IndexError in Whoosh's parser (issue 12.16)
+@example("oil NOT NOT gas")
 def test_the_parser_accepts_or_explains(text):
     try:
         strict, loose = parse_query(text, SCHEMA)
