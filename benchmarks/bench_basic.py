@@ -3,7 +3,8 @@
 Usage:
     python benchmarks/bench_basic.py [CORPUS] [--repeat N]
 
-CORPUS defaults to ../shared/corpora/bbc. The script indexes it into a
+CORPUS defaults to the BBC corpus of $SEARCHNEWS_SHARED_CORPORA (or
+../shared/corpora/bbc). The script indexes it into a
 temporary folder, re-indexes it unchanged, then runs every query in
 benchmarks/queries.txt REPEAT times (default 5) through NewsIndex.search with
 highlighted snippets, and prints index time, MB/s and query p50/p95 in ms.
@@ -24,13 +25,24 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # benchmarks/ is a folder of scripts, not a package
 
 from bench_speed import load_queries, percentile  # noqa: E402
+from corpora import SHARED  # noqa: E402
+
+from searchnews import SearchnewsError  # noqa: E402
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("corpus", nargs="?", default=str(HERE.parent.parent / "shared" / "corpora" / "bbc"))
+    parser.add_argument("corpus", nargs="?", default=str(SHARED / "bbc"))
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
+    try:
+        return run(args)
+    except SearchnewsError as exc:  # a missing corpus, say: one line, not a traceback
+        print(f"bench_basic: {exc} (the corpus is set by CORPUS or $SEARCHNEWS_SHARED_CORPORA)", file=sys.stderr)
+        return 1
+
+
+def run(args) -> int:
     queries = load_queries()
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
@@ -60,7 +72,8 @@ def main() -> None:
     print(f"queries: {len(queries)} x {args.repeat}")
     print(f"  no highlight: p50 {statistics.median(plain):.1f} ms, p95 {percentile(plain, 95):.1f} ms")
     print(f"  highlighted:  p50 {statistics.median(highlighted):.1f} ms, p95 {percentile(highlighted, 95):.1f} ms")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -30,6 +30,7 @@ nothing needs correcting). ``--set NAME=VALUE`` overrides a heuristic of searchn
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import string
@@ -45,6 +46,7 @@ from searchnews.search import suggest as suggest_module
 from searchnews.search.searching import index_languages
 
 HERE = Path(__file__).resolve().parent
+SHARED = Path(os.environ.get("SEARCHNEWS_SHARED_CORPORA") or HERE.parent.parent / "shared" / "corpora")
 sys.path.insert(0, str(HERE))  # benchmarks/ is a folder of scripts, not a package
 
 from bench_speed import percentile  # noqa: E402
@@ -176,7 +178,7 @@ def run(index: Path, samples: int, seed: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("corpus", nargs="?", default=str(HERE.parent.parent / "shared" / "corpora" / "bbc"))
+    parser.add_argument("corpus", nargs="?", default=str(SHARED / "bbc"))
     parser.add_argument("--index", type=Path, help="an index already built from the corpus")
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -25,6 +26,7 @@ from pathlib import Path
 from searchnews import NewsIndex, QuerySyntaxError
 
 HERE = Path(__file__).resolve().parent
+SHARED = Path(os.environ.get("SEARCHNEWS_SHARED_CORPORA") or HERE.parent.parent / "shared" / "corpora")
 WORDS = ("government people year world company market minister police film music game club bank "
          "election party court oil price growth sales firm report plans").split()
 
@@ -45,6 +47,10 @@ QUERIES = {
     "date range AND word": "said AND date:[1900 TO 2100]",
     "NOT common": "film NOT said",
     "field prefix": "headline:s*",
+    "open range of words": "[a TO]",
+    "range of words in a field": "headline:[a TO z]",
+    "narrow range of words": "[oil TO oilz]",
+    "reversed date range": "date:[2014 TO 2013]",
     "2,000 characters": ("government " * 182)[:1999],
 }
 
@@ -87,7 +93,7 @@ def main() -> int:
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--cache", type=Path, default=Path("/tmp/searchnews-worst-case"))
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--corpus", type=Path, default=HERE.parent.parent / "shared" / "corpora" / "bbc")
+    parser.add_argument("--corpus", type=Path, default=SHARED / "bbc")
     parser.add_argument("--index", type=Path, help="time queries on this existing index instead of building one "
                                                    "(e.g. one kept by bench_speed.py --keep)")
     args = parser.parse_args()

@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import re
 import sys
 import time
@@ -51,7 +52,9 @@ from searchnews.ingest.learning import learn_boilerplate
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "cleaning_gold"
-PAGES = ROOT.parent / "shared" / "corpora" / "newspaper4k_html"
+#: The real corpora: ``$SEARCHNEWS_SHARED_CORPORA``, else ``../shared/corpora`` (as for the tests).
+SHARED = Path(os.environ.get("SEARCHNEWS_SHARED_CORPORA") or ROOT.parent / "shared" / "corpora")
+PAGES = SHARED / "newspaper4k_html"
 
 #: The targets of issue 3; ``test_cleaning_gold.py`` asserts them.
 TARGETS = {
@@ -256,7 +259,8 @@ def main(argv: list[str] | None = None) -> int:
         if (args.pages / "html").is_dir():
             out["pages"] = score_pages(args.pages)
         else:
-            print(f"(real pages not found at {args.pages}; skipped)", file=sys.stderr)
+            print(f"(real pages not found at {args.pages}: set SEARCHNEWS_SHARED_CORPORA or --pages; skipped)",
+                  file=sys.stderr)
     if args.json:
         print(json.dumps(out, indent=2))
         return 0

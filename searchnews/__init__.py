@@ -13,6 +13,7 @@ See the README for the query syntax and the ranking.
 
 from .api import NewsIndex
 from .errors import (
+    ArgumentError,
     ArticleNotFound,
     CorpusError,
     DocumentError,
@@ -21,6 +22,7 @@ from .errors import (
     IndexLocked,
     IndexNotFound,
     IndexNotWritable,
+    MissingDependency,
     QuerySyntaxError,
     SearchnewsError,
 )
@@ -41,6 +43,7 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'searchnews' has no attribute {name!r}")
 
 __all__ = [
+    "ArgumentError",
     "Article",
     "ArticleNotFound",
     "Copy",
@@ -56,6 +59,7 @@ __all__ = [
     "IndexNotWritable",
     "IndexReport",
     "IndexStats",
+    "MissingDependency",
     "NewsIndex",
     "QuerySyntaxError",
     "SearchResults",

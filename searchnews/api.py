@@ -21,11 +21,11 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Union
 
-from .errors import ArticleNotFound, SearchnewsError
+from .errors import ArgumentError, ArticleNotFound, IndexNotFound, SearchnewsError, quoted
+from .index import documents
 from .index import schema as S
 from .index.writing import Indexer, Progress, create_index, index_exists, open_index, retry_on_commit
 from .models import Article, Copy, IndexReport, IndexStats, SearchResults
@@ -74,21 +74,27 @@ class NewsIndex:
         :class:`~searchnews.errors.IndexNotWritable` for a folder that holds
         files other than an index's (see :func:`searchnews.index.writing.create_index`).
         """
-        path = os.fspath(path or default_index_path())
+        path = _index_path(path)
         return cls(create_index(path), path)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None, *, create: bool = False) -> NewsIndex:
-        """Open the index at ``path``; with ``create=True`` make one if there is none."""
-        path = os.fspath(path or default_index_path())
-        if create and not index_exists(path):
-            return cls.create(path)
+        """Open the index at ``path``; with ``create=True`` make one if there is none.
+
+        Raises :class:`IndexNotFound` (with the folder as ``path``) when there
+        is none and ``create`` is false.
+        """
+        path = _index_path(path)
+        if not index_exists(path):
+            if create:
+                return cls.create(path)
+            raise IndexNotFound(f"no searchnews index at {path}", path)
         return cls(open_index(path), path)
 
     @staticmethod
     def exists(path: str | os.PathLike[str] | None = None) -> bool:
         """True when ``path`` holds an index."""
-        return index_exists(os.fspath(path or default_index_path()))
+        return index_exists(_index_path(path))
 
     def __enter__(self) -> NewsIndex:
         return self
@@ -121,7 +127,14 @@ class NewsIndex:
         self._check_open()
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
-        return Indexer(self._ix, self.path).run(paths, progress=progress, follow_symlinks=follow_symlinks)
+        try:
+            paths = [os.fspath(p) for p in paths]
+        except TypeError:
+            raise ArgumentError("paths", f"{{paths}} is a file or folder, or a list of them, not {quoted(paths)}"
+                                ) from None
+        if progress is not None and not callable(progress):
+            raise ArgumentError("progress", f"{{progress}} is a function or None, not {quoted(progress)}")
+        return Indexer(self._ix, self.path).run(paths, progress=progress, follow_symlinks=bool(follow_symlinks))
 
     # -- reading ---------------------------------------------------------------
     def _searcher(self):
@@ -173,6 +186,7 @@ class NewsIndex:
         cannot be parsed and :class:`searchnews.errors.FilterError` for a
         filter that cannot be read. Safe to call from several threads at once.
         """
+        _check_text("query", query)
         options = SearchOptions(limit=limit, offset=offset, highlight=highlight,
                                 filters=_filters(since, until, sources, languages), sort=sort,
                                 recency=_half_life(recency), collapse=collapse, facets=facets, suggest=suggest)
@@ -186,6 +200,7 @@ class NewsIndex:
 
         Raises :class:`ArticleNotFound` when no article has this id.
         """
+        _check_text("article_id", article_id)
         options = SearchOptions(limit=limit, offset=offset, highlight=highlight,
                                 filters=_filters(since, until, sources, languages), sort=sort, collapse=collapse)
         context = self._context()
@@ -201,8 +216,11 @@ class NewsIndex:
         The articles counted are those with all the words of a plain-words
         query (those with some, when none has them all).
         """
-        from .search.timeline import build_timeline
+        from .search.timeline import BUCKET_SIZES, build_timeline
 
+        _check_text("query", query)
+        if not isinstance(by, str) or (by != "auto" and by not in BUCKET_SIZES):
+            raise ArgumentError("by", f"{{by}} is a bucket size: auto, {', '.join(BUCKET_SIZES)}, not {quoted(by)}")
         context = self._context()
         dates, _partial = matching_dates(context.searcher, query, _filters(since, until, sources, languages),
                                          context=context)
@@ -215,34 +233,32 @@ class NewsIndex:
 
     def get(self, article_id: str) -> Article:
         """The stored article with this id; raises :class:`ArticleNotFound`."""
+        _check_text("article_id", article_id)
         fields = self._searcher().document(**{S.ID: article_id})
         if fields is None:
             raise ArticleNotFound(f"no article with id {article_id!r} in {self.path}")
-        return _article(fields)
+        return documents.article(fields)
 
     def __len__(self) -> int:
         return self._searcher().doc_count()
 
     def stats(self) -> IndexStats:
         """Article count, sources, languages, date range and size on disk."""
-        searcher = self._searcher()
-        sources: Counter[str] = Counter()
-        languages: Counter[str] = Counter()
-        first = last = None
-        for fields in searcher.all_stored_fields():
-            sources[fields.get(S.SOURCE) or "(unknown)"] += 1
-            languages[fields.get(S.LANGUAGE) or "(unknown)"] += 1
-            date = S.stored_date(fields.get(S.PUBLISHED))
-            if date:
-                first = date if first is None or date < first else first
-                last = date if last is None or date > last else last
+        context = self._context()
+        searcher = context.searcher
+        columns = context.columns
+        dates = columns.date_range()
+        sources = [(name or "(unknown)", n) for name, n in columns.counts(columns.sources, columns.source_names)]
+        languages = [(code or "(unknown)", n)
+                     for code, n in columns.counts(columns.languages, columns.language_names)]
+        first, last = dates if dates else (None, None)
         size = sum(os.path.getsize(os.path.join(self.path, f)) for f in os.listdir(self.path)
                    if os.path.isfile(os.path.join(self.path, f)))
         return IndexStats(
             path=self.path,
             articles=searcher.doc_count(),
-            sources=tuple(sources.most_common()),
-            languages=tuple(languages.most_common()),
+            sources=tuple(sources),
+            languages=tuple(languages),
             first_date=first,
             last_date=last,
             size_bytes=size,
@@ -252,36 +268,27 @@ class NewsIndex:
         )
 
 
-def _filters(since: When, until: When, sources: Iterable[str], languages: Iterable[str]):
+def _index_path(path) -> str:
+    try:
+        return os.fspath(path or default_index_path())
+    except TypeError:
+        raise ArgumentError("path", f"{{path}} is the index folder, not {quoted(path)}") from None
+
+
+def _check_text(parameter: str, value) -> None:
+    if not isinstance(value, str):
+        raise ArgumentError(parameter, f"{{{parameter}}} is text, not {quoted(value)}")
+
+
+def _filters(since: When, until: When, sources: Iterable[str] | str, languages: Iterable[str] | str):
     from .search.filters import Filters
 
-    if isinstance(sources, str) or isinstance(languages, str):
-        raise TypeError("sources and languages are lists of names, not one string")
-    return Filters.parse(since=since, until=until, sources=tuple(sources), languages=tuple(languages))
+    return Filters.parse(since=since, until=until, sources=sources, languages=languages)
 
 
 def _half_life(value: str | dt.timedelta | None):
     if value is None or not isinstance(value, str):
-        return value
+        return value  # a timedelta, or what SearchOptions refuses with its message
     from .search.filters import parse_half_life
 
     return parse_half_life(value)
-
-
-def _article(fields: dict) -> Article:
-    def split(value: str | None, separator: str) -> tuple[str, ...]:
-        return tuple(v for v in (value or "").split(separator) if v)
-
-    return Article(
-        headline=fields.get(S.HEADLINE, ""),
-        body=split(fields.get(S.BODY), S.PARAGRAPH_SEPARATOR),
-        captions=split(fields.get(S.CAPTIONS), S.CAPTION_SEPARATOR),
-        source=fields.get(S.SOURCE) or None,
-        authors=split(fields.get(S.AUTHORS), S.AUTHOR_SEPARATOR),
-        date=S.stored_date(fields.get(S.PUBLISHED)),
-        url=fields.get(S.URL) or None,
-        language=fields.get(S.LANGUAGE) or None,
-        id=fields.get(S.ID),
-        path=fields.get(S.PATH) or None,
-        place=fields.get(S.PLACE) or None,
-    )

@@ -8,8 +8,10 @@ one-line message: exit code 1 for errors, 2 for a query that cannot be parsed
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
+import re
 import sys
 from collections import Counter
 from dataclasses import replace
@@ -19,9 +21,9 @@ import click
 
 from . import __version__
 from .api import INDEX_ENV, NewsIndex, default_index_path
-from .errors import FilterError, QuerySyntaxError, SearchnewsError
-from .models import Article, Copy, Facets, FileProblem, Hit, IndexReport, SearchResults
-from .search.highlighting import render_ansi, render_html
+from .errors import ArgumentError, IndexNotFound, MissingDependency, QuerySyntaxError, SearchnewsError
+from .models import Article, Copy, Facets, FileProblem, IndexReport, SearchResults
+from .search.highlighting import render_ansi
 
 if TYPE_CHECKING:
     from .ingest.learning import LearnedBoilerplate
@@ -39,36 +41,107 @@ class QueryError(click.ClickException):
     exit_code = 2
 
 
+#: The command-line option of each library parameter, for messages.
+OPTION_NAMES = {"since": "--since", "until": "--until", "sources": "--source", "languages": "--lang",
+                "sort": "--sort", "recency": "--recency", "limit": "--limit", "offset": "--offset", "by": "--by",
+                "query": "QUERY", "article_id": "ID", "paths": "PATH", "path": "--index"}
+
+
+#: What each optional feature needs, said in the command line's words.
+OPTION_NEEDS = {"plot": "--plot needs matplotlib: pip install 'searchnews[plot]'"}
+
+
 @contextlib.contextmanager
 def friendly_errors():
-    """Turn library errors into click messages."""
+    """Turn library errors into one-line click messages, in the command line's words.
+
+    Every message is made printable (:func:`printable`): it may quote a file
+    name or a query.
+    """
     try:
         yield
     except QuerySyntaxError as exc:
-        message = f"invalid query: {exc}"
+        message = f"invalid query: {printable(exc.reason)}"
         if exc.position is not None:
-            message += "\n  " + exc.pointer().replace("\n", "\n  ")
+            # The caret goes under the character at fault, so the query is shown escaped up to it.
+            before, after = printable(exc.query[:exc.position]), printable(exc.query[exc.position:])
+            message += f"\n  {before}{after}\n  {' ' * len(before)}^"
         raise QueryError(message) from None
-    except FilterError as exc:
-        raise QueryError(str(exc)) from None
+    except ArgumentError as exc:
+        raise QueryError(printable(exc.render(OPTION_NAMES))) from None
+    except IndexNotFound as exc:
+        where = exc.path or "DIR"
+        raise click.ClickException(printable(f"{exc}; build one with: searchnews index PATH --index {where}")
+                                   ) from None
+    except MissingDependency as exc:
+        raise click.ClickException(OPTION_NEEDS.get(exc.extra, printable(str(exc)))) from None
     except SearchnewsError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(printable(str(exc))) from None
     except OSError as exc:
-        raise click.ClickException(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")) from None
+        if exc.errno == errno.EPIPE:
+            raise  # our reader has gone: not an error (see _Commands)
+        raise click.ClickException(printable(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))) from None
+
+
+# ---------------------------------------------------------------------------
+# text that reaches a terminal
+
+#: What is never written to a terminal as it is: C0 and C1 control characters (ESC starts escape
+#: sequences, BEL ends some, U+009B is a one-character CSI), DEL, the Unicode line and paragraph
+#: separators, and the bidirectional controls that reorder what is shown.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNPRINTABLE_BUT_NEWLINES = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f"
+                                       "\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _visible(match: re.Match[str]) -> str:
+    char = match.group()
+    return _NAMED.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+
+
+def printable(text: str | None, *, newlines: bool = False) -> str:
+    """``text`` safe for a terminal: each control character written as an escape (``\\x1b``, ``\\n``).
+
+    Every string that comes from the corpus or the user (paths, headlines,
+    sources, snippets, captions, reasons, queries) goes through this before
+    it is printed, so a file named ``x\\x1b]52;c;…\\x07.txt`` cannot set the
+    clipboard or clear the screen, and a newline in a name cannot break the
+    layout. With ``newlines`` line breaks are kept (an article's paragraphs).
+    """
+    if not text:
+        return ""
+    return (_UNPRINTABLE_BUT_NEWLINES if newlines else _UNPRINTABLE).sub(_visible, text)
+
+
+#: Characters JSON allows unescaped that a terminal may still act on (C1 controls, DEL) or that
+#: break lines for some readers (U+2028, U+2029); written as \\u escapes, the JSON is the same.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
+def json_text(data) -> str:
+    """``data`` as one line of JSON, non-ASCII text as it is, every control character escaped."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(data, ensure_ascii=False))
 
 
 def _plural(count: int, one: str, many: str) -> str:
     return f"{count:,} {one if count == 1 else many}"
 
 
+def _match_count(count: int) -> str:
+    """``1 article matches``, ``2 articles match``."""
+    return f"{count:,} article matches" if count == 1 else f"{count:,} articles match"
+
+
 def _display_path(path: str | None) -> str:
+    """A path as shown: relative to the working folder when close to it, and printable."""
     if not path:
         return ""
     try:
         rel = os.path.relpath(path)
     except ValueError:
-        return path
-    return path if rel.startswith(os.pardir + os.sep + os.pardir) else rel
+        return printable(path)
+    return printable(path if rel.startswith(os.pardir + os.sep + os.pardir) else rel)
 
 
 index_option = click.option(
@@ -76,7 +149,54 @@ index_option = click.option(
     help=f"Index folder. The environment variable {INDEX_ENV} sets the default.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: The exit status of a command whose reader went away (``searchnews query … | head -1``): what a
+#: shell reports for a Unix tool killed by SIGPIPE (128 + 13), with no message.
+BROKEN_PIPE_EXIT = 141
+
+
+class _Commands(click.Group):
+    """The command group; a closed output pipe ends a command quietly (see :data:`BROKEN_PIPE_EXIT`).
+
+    Click reports a broken pipe as a failure (exit status 1); it is the
+    reader's choice, not an error. The output is flushed here, inside the
+    command, so that the pipe cannot break later, at exit, with a traceback.
+    """
+
+    def invoke(self, ctx: click.Context):
+        try:
+            result = super().invoke(ctx)
+            sys.stdout.flush()
+            return result
+        except OSError as exc:
+            if exc.errno != errno.EPIPE:
+                raise
+            _broken_pipe()
+
+
+class _Quiet:
+    """A stand-in for a closed output stream: writes and flushes go nowhere."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        return None
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def _broken_pipe() -> None:
+    """The reader of our output has gone: stop without a word, as Unix tools do."""
+    sys.stdout = _Quiet(sys.stdout)  # nothing more to flush at exit, and no "Exception ignored" note
+    sys.stderr = _Quiet(sys.stderr)
+    sys.exit(BROKEN_PIPE_EXIT)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="searchnews")
 def cli() -> None:
     """Full-text search for folders of scraped news.
@@ -85,7 +205,7 @@ def cli() -> None:
     Build an index from a folder, then search it:
       searchnews index ./corpus
       searchnews query "ICBM sanctions"
-      searchnews query 'headline:missile AND date:[2022-11-01 TO 2022-11-30]'
+      searchnews query 'headline:ICBM AND date:[2022-11-01 TO 2022-11-30]'
 
     Run "searchnews COMMAND --help" for the options of each command.
     """
@@ -114,7 +234,7 @@ def index_command(paths: tuple[str, ...], index_path: str, rebuild: bool, follow
 
     \b
     Example:
-      searchnews index ./corpus ~/scrapes/2022 --index ./index
+      searchnews index ./corpus --index ./index
     """
     with friendly_errors():
         ix = NewsIndex.create(index_path) if rebuild else NewsIndex.open(index_path, create=True)
@@ -148,7 +268,7 @@ def _run_with_progress(ix: NewsIndex, paths, follow_symlinks: bool) -> IndexRepo
                 return
             state["bar"] = click.progressbar(
                 length=total, label=stage, file=sys.stderr, show_pos=True, show_eta=True,
-                item_show_func=lambda p: "" if p == COPIES_STAGE else os.path.basename(p or ""))
+                item_show_func=lambda p: "" if p == COPIES_STAGE else printable(os.path.basename(p or "")))
             state["bar"].__enter__()
         state["bar"].update(done - state["done"], path)
         state["done"] = done
@@ -174,14 +294,14 @@ def _print_report(report: IndexReport, index_path: str, verbose: bool) -> None:
         shown = problems if verbose else problems[:MAX_LISTED_PROBLEMS]
         for problem in shown:
             where = _display_path(problem.path) + (f":{problem.line}" if problem.line else "")
-            echo(f"  {where}: {problem.reason}")
+            echo(f"  {where}: {printable(problem.reason)}")
         if len(shown) < len(problems):
             reasons = Counter(p.reason.split(";")[0] for p in problems[len(shown):])
-            summary = ", ".join(f"{n} × {r}" for r, n in reasons.most_common(3))
+            summary = ", ".join(f"{n} × {printable(r)}" for r, n in reasons.most_common(3))
             echo(f"  … and {len(problems) - len(shown):,} more ({summary}); --verbose lists them all")
     mb = report.bytes_read / 1e6
     rate = f", {mb / report.seconds:.1f} MB/s" if report.seconds > 0 and mb >= 1 else ""
-    echo(f"Index: {index_path} · took {report.seconds:.1f} s{rate}")
+    echo(f"Index: {printable(index_path)} · took {report.seconds:.1f} s{rate}")
 
 
 # ---------------------------------------------------------------------------
@@ -205,8 +325,8 @@ def parse_fields(value: str | None) -> tuple[str, ...]:
         if not name:
             continue
         if name not in HIT_FIELDS:
-            raise click.BadParameter(f"{raw.strip()!r} is not a field; choose from {', '.join(HIT_FIELDS)}",
-                                     param_hint="--fields")
+            raise click.BadParameter(f"{printable(raw.strip())!r} is not a field; choose from "
+                                     f"{', '.join(HIT_FIELDS)}", param_hint="--fields")
         if name not in names:
             names.append(name)
     if not names:
@@ -214,46 +334,11 @@ def parse_fields(value: str | None) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _hit_json(hit: Hit, fields: tuple[str, ...] = HIT_FIELDS) -> dict:
-    def field(name: str) -> str | None:
-        snippets = hit.highlights.get(name) or ()
-        return " ".join(render_html(s) for s in snippets) if snippets else None
-
-    data = {
-        "id": hit.id,
-        "score": round(hit.score, 4),
-        "headline": hit.headline,
-        "source": hit.source,
-        "authors": list(hit.authors),
-        "date": hit.date.isoformat() if hit.date else None,
-        "url": hit.url,
-        "path": hit.path,
-        "language": hit.language,
-        "highlights": {"headline": field("headline"), "body": field("body"), "captions": field("captions")},
-        "copies": [c.to_dict() for c in hit.copies],
-    }
-    keep = {"highlights" if name == "snippets" else name for name in fields}
-    return {key: value for key, value in data.items() if key in keep}
-
-
 def results_json(results: SearchResults, fields: tuple[str, ...] = HIT_FIELDS) -> dict:
-    """The ``--json`` form of a results page."""
-    data = {
-        "query": results.query,
-        "total": results.total,
-        "took_ms": round(results.took * 1000, 2),
-        "partial": results.partial,
-        "offset": results.offset,
-        "sort": results.sort,
-        "collapsed": results.collapsed,
-        "more": results.more,
-        "suggestion": results.suggestion,
-        "hits": [_hit_json(h, fields) for h in results.hits],
-    }
-    if results.all_words_total is not None:
-        data["all_words_total"] = results.all_words_total
-    if results.facets is not None:
-        data["facets"] = results.facets.to_dict()
+    """The ``--json`` form of a results page: :meth:`SearchResults.to_dict`, each hit cut to ``fields``."""
+    data = results.to_dict()
+    keep = {"highlights" if name == "snippets" else name for name in fields}
+    data["hits"] = [{key: value for key, value in hit.items() if key in keep} for hit in data["hits"]]
     return data
 
 
@@ -261,21 +346,20 @@ def _copies_line(copies: tuple[Copy, ...]) -> str:
     shown = []
     for c in copies[:5]:
         when = f" {c.date.date().isoformat()}" if c.date else ""
-        shown.append(f"{c.source or 'unknown source'}{when} [{c.id}]")
+        shown.append(f"{printable(c.source) or 'unknown source'}{when} [{printable(c.id)}]")
     more = f", and {len(copies) - 5} more" if len(copies) > 5 else ""
-    word = "copy" if len(copies) == 1 else "copies"
-    return f"+{len(copies)} {word}: " + ", ".join(shown) + more
+    return f"+{_plural(len(copies), 'copy', 'copies')}: " + ", ".join(shown) + more
 
 
 def _print_facets(facets: Facets, color: bool | None) -> None:
     echo = click.echo
 
     def line(label: str, items, limit: int, missing: str) -> None:
-        shown = ", ".join(f"{value or missing} {count:,}" for value, count in items[:limit])
+        shown = ", ".join(f"{printable(value) or missing} {count:,}" for value, count in items[:limit])
         more = f", and {len(items) - limit} more" if len(items) > limit else ""
         echo(click.style(f"{label:<10}", bold=True) + shown + more, color=color)
 
-    echo(f"Facets of {facets.articles:,} articles:", color=color)
+    echo(f"Facets of {_plural(facets.articles, 'article', 'articles')}:", color=color)
     line("Sources", facets.sources, 10, "(no source)")
     months = facets.months
     if len(months) > 24:  # the latest two years; the timeline command shows them all
@@ -287,33 +371,41 @@ def _print_facets(facets: Facets, color: bool | None) -> None:
     echo("", color=color)
 
 
+def _marked(snippet, style: str = "\x1b[1;33m", reset: str = "\x1b[0m") -> str:
+    """A snippet for the terminal: its text printable, its matches styled."""
+    return render_ansi(snippet, style=style, reset=reset, escape=printable)
+
+
 def _print_results(results: SearchResults, color: bool | None, fields: tuple[str, ...] = HIT_FIELDS,
                    filters: str = "") -> None:
     echo = click.echo
     if results.suggestion:
-        echo(click.style("Did you mean: ", fg="yellow") + click.style(results.suggestion, bold=True), color=color)
+        echo(click.style("Did you mean: ", fg="yellow") + click.style(printable(results.suggestion), bold=True),
+             color=color)
     if results.facets is not None:
         _print_facets(results.facets, color)
     if not results.hits:
         if results.partial:
-            echo(f"The search stopped at its time limit before finding a hit (about {results.total:,} articles "
-                 f"match); try more words, a phrase or filters.")
+            echo(f"The search stopped at its time limit before finding a hit (about {_match_count(results.total)});"
+                 f" try more words, a phrase or filters.")
         elif results.total and results.offset:
-            echo(f"No results on this page: {results.total:,} articles match, starting at rank 1.")
+            echo(f"No results on this page: {_match_count(results.total)}, starting at rank 1.")
         else:
-            echo(f"No articles match {results.query!r}" + (f" ({filters})." if filters else "."))
+            echo(f"No articles match {printable(repr(results.query))}" + (f" ({printable(filters)})." if filters
+                                                                          else "."))
         return
     first, last = results.offset + 1, results.offset + len(results.hits)
     notes = []
     if results.all_words_total is not None and results.all_words_total != results.total:
-        notes.append(f"{results.all_words_total:,} contain all the words")
+        notes.append(f"{results.all_words_total:,} "
+                     f"{'contains' if results.all_words_total == 1 else 'contain'} all the words")
     if results.collapsed:
         notes.append(f"{_plural(results.collapsed, 'syndicated copy', 'syndicated copies')} folded in")
     if results.sort != "relevance":
         notes.append(f"{results.sort} first")
     note = "; " + "; ".join(notes) if notes else ""
     about = "about " if results.partial else ""
-    echo(f"{about}{results.total:,} articles match{note} (showing {first}-{last}, {results.took * 1000:.0f} ms)",
+    echo(f"{about}{_match_count(results.total)}{note} (showing {first}-{last}, {results.took * 1000:.0f} ms)",
          color=color)
     if results.partial:
         echo("The search stopped at its time limit: these are the best hits found by then.", color=color)
@@ -323,25 +415,26 @@ def _print_results(results: SearchResults, color: bool | None, fields: tuple[str
     for rank, hit in enumerate(results.hits, first):
         if "headline" in fields:
             headline = hit.highlights.get("headline")
-            title = render_ansi(headline[0], style="\x1b[4m", reset="\x1b[24m") if headline else hit.headline
+            title = _marked(headline[0], style="\x1b[4m", reset="\x1b[24m") if headline else printable(hit.headline)
         else:
-            title = hit.id
+            title = printable(hit.id)
         echo(f"{rank:>{width}}. " + click.style(title, bold=True), color=color)
         values = {"source": hit.source, "date": hit.date.date().isoformat() if hit.date else None,
                   "authors": ", ".join(hit.authors) or None, "language": hit.language,
                   "score": f"score {hit.score:.2f}" if results.sort == "relevance" else None, "url": hit.url}
-        meta = " · ".join(values[name] for name in fields if values.get(name))
+        meta = " · ".join(printable(values[name]) for name in fields if values.get(name))
         if meta:
             echo(pad + click.style(meta, fg="cyan"), color=color)
         if "snippets" in fields:
             for name in ("body", "captions"):
                 for snippet in hit.highlights.get(name) or ():
                     label = "photo: " if name == "captions" else ""
-                    echo(pad + label + render_ansi(snippet), color=color)
+                    echo(pad + label + _marked(snippet), color=color)
         if "copies" in fields and hit.copies:
             echo(pad + click.style(_copies_line(hit.copies), fg="yellow"), color=color)
         where = " ".join(x for x in (_display_path(hit.path) if "path" in fields else "",
-                                     f"[{hit.id}]" if "id" in fields and "headline" in fields else "") if x)
+                                     f"[{printable(hit.id)}]" if "id" in fields and "headline" in fields else "")
+                         if x)
         if where:
             echo(pad + click.style(where, dim=True), color=color)
         echo("", color=color)
@@ -421,7 +514,7 @@ def query_command(query: str, index_path: str, limit: int, offset: int, since: s
       searchnews query "ICBM sanctions" --since 2022-11 --source AFP
       searchnews query sanctions --sort newest --fields headline,date,source
       searchnews query "oil prices" --recency 30d --facets
-      searchnews query missile --json --offset 10 --limit 10
+      searchnews query missile --json --offset 2 --limit 2
 
     Hits are ranked by BM25F over the whole text, with a bonus for words that
     are also in the headline or a caption; articles with all the plain words
@@ -433,7 +526,7 @@ def query_command(query: str, index_path: str, limit: int, offset: int, since: s
             results = ix.search(query, limit=limit, offset=offset, since=since, until=until, sources=sources,
                                 languages=languages, sort=sort, recency=recency, collapse=collapse, facets=facets)
     if as_json:
-        click.echo(json.dumps(results_json(results, fields), ensure_ascii=False))
+        click.echo(json_text(results_json(results, fields)))
     else:
         _print_results(results, color, fields, _describe_filters(since, until, sources, languages))
 
@@ -469,14 +562,14 @@ def similar_command(article_id: str, index_path: str, limit: int, offset: int, s
 
     \b
     Example:
-      searchnews similar 3f9a0c2b6e1d4a57 --since 2022-11 --limit 5
+      searchnews similar afp-2022-12-16-nk-solid-fuel --since 2022-11 --limit 5
     """
     with friendly_errors():
         with NewsIndex.open(index_path) as ix:
             results = ix.similar(article_id, limit=limit, offset=offset, since=since, until=until,
                                  sources=sources, languages=languages, sort=sort, collapse=collapse)
     if as_json:
-        click.echo(json.dumps(results_json(results, fields), ensure_ascii=False))
+        click.echo(json_text(results_json(results, fields)))
     else:
         _print_results(results, color, fields)
 
@@ -518,15 +611,15 @@ def timeline_command(query: str, index_path: str, by: str, since: str | None, un
 
             plot(timeline, plot_path)
     if as_json:
-        click.echo(json.dumps(timeline.to_dict(), ensure_ascii=False))
+        click.echo(json_text(timeline.to_dict()))
     else:
         from .search.timeline import render_chart
 
         use_color = sys.stdout.isatty() if color is None else color
-        click.echo(f"Articles matching {timeline.query!r} per {timeline.by}:")
+        click.echo(f"Articles matching {printable(repr(timeline.query))} per {timeline.by}:")
         click.echo(render_chart(timeline, width=width, color=use_color), color=use_color)
     if plot_path:
-        click.echo(f"Chart written to {plot_path}", err=True)
+        click.echo(f"Chart written to {printable(plot_path)}", err=True)
 
 
 # ---------------------------------------------------------------------------
@@ -535,24 +628,26 @@ def timeline_command(query: str, index_path: str, by: str, since: str | None, un
 
 def _print_article(article: Article, copies: tuple[Copy, ...] = ()) -> None:
     echo = click.echo
-    echo(click.style(article.headline, bold=True))
-    for label, value in (("Source", article.source), ("Authors", ", ".join(article.authors)),
+    echo(click.style(printable(article.headline), bold=True))
+    for label, value in (("Source", printable(article.source)), ("Authors", printable(", ".join(article.authors))),
                          ("Date", article.date.isoformat(sep=" ") if article.date else None),
-                         ("Place", article.place), ("Language", article.language), ("URL", article.url),
-                         ("Path", _display_path(article.path)), ("Id", article.id)):
+                         ("Place", printable(article.place)), ("Language", printable(article.language)),
+                         ("URL", printable(article.url)), ("Path", _display_path(article.path)),
+                         ("Id", printable(article.id))):
         if value:
             echo(f"{label + ':':<10}{value}")
     echo("")
     for paragraph in article.body:
-        echo(paragraph + "\n")
+        echo(printable(paragraph, newlines=True) + "\n")
     for caption in article.captions:
-        echo(f"[Photo] {caption}")
+        echo(f"[Photo] {printable(caption)}")
     if copies:
         echo("")
         echo(click.style(f"Copies of this story ({len(copies)}):", bold=True))
         for c in copies:
             when = c.date.date().isoformat() if c.date else "no date"
-            echo(f"  {c.source or 'unknown source'} · {when} · {c.headline}  [{c.id}]")
+            echo(f"  {printable(c.source) or 'unknown source'} · {when} · {printable(c.headline)}  "
+                 f"[{printable(c.id)}]")
 
 
 @cli.command("show")
@@ -570,7 +665,7 @@ def show_command(article_id: str, index_path: str, as_json: bool) -> None:
             article = ix.get(article_id)
             copies = ix.copies(article_id)
     if as_json:
-        click.echo(json.dumps({**article.to_dict(), "copies": [c.to_dict() for c in copies]}, ensure_ascii=False))
+        click.echo(json_text({**article.to_dict(), "copies": [c.to_dict() for c in copies]}))
     else:
         _print_article(article, copies)
 
@@ -599,8 +694,8 @@ def clean_command(files: tuple[str, ...], as_json: bool, explain: bool, learn: b
     Example:
       searchnews clean corpus/txt/2022-11-19-kcna-icbm-launch.txt
       searchnews clean --explain corpus/txt/2022-11-19-kcna-icbm-launch.txt
-      searchnews clean --json corpus/json/wire.jsonl | jq .headline
-      searchnews clean --json corpus/ | jq .headline
+      searchnews clean --json corpus/json/wire.jsonl
+      searchnews clean corpus/txt
     """
     from .errors import CorpusError
     from .ingest.cleaning import read_file
@@ -613,14 +708,14 @@ def clean_command(files: tuple[str, ...], as_json: bool, explain: bool, learn: b
         try:
             found = list(walk([given]))
         except CorpusError:
-            click.echo(f"Error: {given}: no such file or folder", err=True)
+            click.echo(f"Error: {printable(given)}: no such file or folder", err=True)
             failed += 1
             continue
         cleaned = 0
         for item in found:
-            shown = _given_path(item.path, given)
+            shown = printable(_given_path(item.path, given))
             if not isinstance(item, SourceFile):
-                click.echo(f"Error: {shown}: {item.reason}", err=True)
+                click.echo(f"Error: {shown}: {printable(item.reason)}", err=True)
                 continue
             learned = _learned_for(item.path, learned_by_group) if learn else LearnedBoilerplate()
             if explain:
@@ -630,17 +725,17 @@ def clean_command(files: tuple[str, ...], as_json: bool, explain: bool, learn: b
                 for article in read_file(item, learned=learned.for_path(item.path)):
                     if isinstance(article, FileProblem):
                         where = shown + (f":{article.line}" if article.line else "")
-                        click.echo(f"{'Warning' if not article.skipped else 'Error'}: {where}: {article.reason}",
-                                   err=True)
+                        click.echo(f"{'Warning' if not article.skipped else 'Error'}: {where}: "
+                                   f"{printable(article.reason)}", err=True)
                         continue
                     cleaned += 1
                     if as_json:
-                        click.echo(json.dumps(_clean_json(article, shown), ensure_ascii=False))
+                        click.echo(json_text(_clean_json(article, _given_path(item.path, given))))
                     else:
                         click.echo(click.style(f"==> {shown}", dim=True))
                         _print_article(article)
         if not found:
-            click.echo(f"Error: {given}: no files in this folder", err=True)
+            click.echo(f"Error: {printable(given)}: no files in this folder", err=True)
         failed += not cleaned
     if failed:
         sys.exit(1)
@@ -684,7 +779,7 @@ def _explain(source, shown: str, learned: LearnedBoilerplate) -> int:
     try:  # read as index reads it: a file index rejects is not explained
         (raw,) = list(read_documents(source))
     except DocumentError as exc:
-        click.echo(f"Error: {shown}: {exc.reason}", err=True)
+        click.echo(f"Error: {shown}: {printable(exc.reason)}", err=True)
         return 0
     text = raw.content
     colours = {"body": None, "caption": "green", "blank": None, "continued": None, "headline": "cyan"}
@@ -694,10 +789,11 @@ def _explain(source, shown: str, learned: LearnedBoilerplate) -> int:
         if d.decision == "blank":
             continue
         if d.decision == "learned" and line_key(d.text) in counts:
-            d = replace(d, reason=f"learned: in {counts[line_key(d.text)]} articles of this folder")
+            d = replace(d, reason=f"learned: in {_plural(counts[line_key(d.text)], 'article', 'articles')} of this "
+                                  f"folder")
         label = f"{d.decision:<10} {d.reason}"[:48]
         click.echo(f"{d.number:>4} " + click.style(f"{label:<48}", fg=colours.get(d.decision, "red")) + " | "
-                   + d.text[:100])
+                   + printable(d.text[:100]))
     return 1
 
 
@@ -709,22 +805,19 @@ def stats_command(index_path: str, as_json: bool) -> None:
     with friendly_errors():
         with NewsIndex.open(index_path) as ix:
             stats = ix.stats()
+    if as_json:
+        click.echo(json_text(stats.to_dict()))
+        return
     first = stats.first_date.date().isoformat() if stats.first_date else None
     last = stats.last_date.date().isoformat() if stats.last_date else None
-    if as_json:
-        click.echo(json.dumps({"path": stats.path, "articles": stats.articles, "sources": dict(stats.sources),
-                               "languages": dict(stats.languages), "first_date": first, "last_date": last,
-                               "size_bytes": stats.size_bytes, "segments": stats.segments,
-                               "syndicated_stories": stats.stories, "syndicated_articles": stats.copies}))
-        return
-    click.echo(f"Index:     {stats.path}")
+    click.echo(f"Index:     {printable(stats.path)}")
     click.echo(f"Articles:  {stats.articles:,}")
     click.echo(f"Dates:     {first or '-'} to {last or '-'}")
-    click.echo(f"Size:      {stats.size_bytes / 1e6:.1f} MB in {stats.segments} segment(s)")
-    top = ", ".join(f"{name} ({n:,})" for name, n in stats.sources[:10])
+    click.echo(f"Size:      {stats.size_bytes / 1e6:.1f} MB in {_plural(stats.segments, 'segment', 'segments')}")
+    top = ", ".join(f"{printable(name)} ({n:,})" for name, n in stats.sources[:10])
     more = f", and {len(stats.sources) - 10} more" if len(stats.sources) > 10 else ""
     click.echo(f"Sources:   {top}{more}")
-    click.echo("Languages: " + ", ".join(f"{name} ({n:,})" for name, n in stats.languages))
+    click.echo("Languages: " + ", ".join(f"{printable(name)} ({n:,})" for name, n in stats.languages))
     click.echo(f"Copies:    {_plural(stats.stories, 'story', 'stories')} published more than once "
                f"({_plural(stats.copies, 'article', 'articles')})")
 

@@ -38,6 +38,14 @@ __all__ = [
 ]
 
 
+#: The fields of a hit that have highlights.
+HIGHLIGHTED = ("headline", "body", "captions")
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
 @dataclass(frozen=True)
 class Article:
     """A cleaned news article.
@@ -73,7 +81,7 @@ class Article:
         data = asdict(self)
         for key in ("body", "captions", "authors", "notes"):
             data[key] = list(data[key])
-        data["date"] = self.date.isoformat() if self.date else None
+        data["date"] = _iso(self.date)
         return data
 
 
@@ -83,6 +91,16 @@ class Snippet:
 
     text: str
     spans: tuple[tuple[int, int], ...] = ()
+
+    def to_html(self) -> str:
+        """The extract as HTML: the text escaped, the matches in ``<mark>``."""
+        from .search.highlighting import render_html
+
+        return render_html(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: ``text`` and ``spans`` (a list of ``[start, end]``)."""
+        return {"text": self.text, "spans": [list(span) for span in self.spans]}
 
 
 @dataclass(frozen=True)
@@ -97,8 +115,8 @@ class Copy:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (ISO 8601 for the date)."""
-        return {"id": self.id, "headline": self.headline, "source": self.source,
-                "date": self.date.isoformat() if self.date else None, "path": self.path}
+        return {"id": self.id, "headline": self.headline, "source": self.source, "date": _iso(self.date),
+                "path": self.path}
 
 
 @dataclass(frozen=True)
@@ -122,6 +140,33 @@ class Hit:
     language: str | None = None
     highlights: dict[str, tuple[Snippet, ...]] = field(default_factory=dict)
     copies: tuple[Copy, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict, the shape of a hit in ``--json`` and for web pages.
+
+        ``score`` is rounded to 4 places; ``date`` is ISO 8601 or ``null``;
+        ``highlights`` maps ``headline``, ``body`` and ``captions`` to HTML
+        (:meth:`Snippet.to_html`, the snippets of a field joined by a space)
+        or ``null`` when nothing matched there; ``copies`` is a list of
+        :meth:`Copy.to_dict`.
+        """
+        def html(name: str) -> str | None:
+            found = self.highlights.get(name) or ()
+            return " ".join(snippet.to_html() for snippet in found) if found else None
+
+        return {
+            "id": self.id,
+            "score": round(self.score, 4),
+            "headline": self.headline,
+            "source": self.source,
+            "authors": list(self.authors),
+            "date": _iso(self.date),
+            "url": self.url,
+            "path": self.path,
+            "language": self.language,
+            "highlights": {name: html(name) for name in HIGHLIGHTED},
+            "copies": [c.to_dict() for c in self.copies],
+        }
 
 
 @dataclass(frozen=True)
@@ -152,7 +197,7 @@ class SearchResults:
     """The page of hits for a query.
 
     ``total`` counts every matching article, not just this page; ``took`` is
-    the search time in seconds; ``offset`` the rank (0-based) of the first hit.
+    the search time in seconds (wall clock); ``offset`` the rank (0-based) of the first hit.
     ``all_words_total`` says how many articles contain all the words of a
     plain-words query (they rank before those that contain only some).
     ``partial`` is true when the search hit its time limit: the hits are the
@@ -180,6 +225,27 @@ class SearchResults:
         """True when hits remain after this page."""
         return self.offset + len(self.hits) < self.total - self.collapsed
 
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict, the shape of ``--json`` and of web responses: every attribute, and ``more``.
+
+        ``took`` is in seconds (rounded to the microsecond), ``hits`` a list of
+        :meth:`Hit.to_dict`, ``facets`` :meth:`Facets.to_dict` or ``null``.
+        """
+        return {
+            "query": self.query,
+            "total": self.total,
+            "all_words_total": self.all_words_total,
+            "took": round(self.took, 6),
+            "partial": self.partial,
+            "offset": self.offset,
+            "sort": self.sort,
+            "collapsed": self.collapsed,
+            "more": self.more,
+            "suggestion": self.suggestion,
+            "facets": self.facets.to_dict() if self.facets is not None else None,
+            "hits": [hit.to_dict() for hit in self.hits],
+        }
+
     def __len__(self) -> int:
         return len(self.hits)
 
@@ -199,6 +265,10 @@ class FileProblem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.reason}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: ``path``, ``line`` (or ``null``), ``reason`` and ``skipped``."""
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -223,6 +293,14 @@ class IndexReport:
     bytes_read: int = 0
     interrupted: bool = False
 
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of every attribute (``rejected`` and ``warnings`` as lists of dicts)."""
+        data = asdict(self)
+        data["rejected"] = [p.to_dict() for p in self.rejected]
+        data["warnings"] = [p.to_dict() for p in self.warnings]
+        data["seconds"] = round(self.seconds, 6)
+        return data
+
 
 @dataclass(frozen=True)
 class IndexStats:
@@ -242,3 +320,13 @@ class IndexStats:
     segments: int
     stories: int = 0
     copies: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: sources and languages as ``{name: count}`` (most first), dates ISO 8601 or ``null``.
+
+        ``syndicated_stories`` and ``syndicated_articles`` are ``stories`` and ``copies``.
+        """
+        return {"path": self.path, "articles": self.articles, "sources": dict(self.sources),
+                "languages": dict(self.languages), "first_date": _iso(self.first_date),
+                "last_date": _iso(self.last_date), "size_bytes": self.size_bytes, "segments": self.segments,
+                "syndicated_stories": self.stories, "syndicated_articles": self.copies}

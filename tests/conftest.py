@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = ROOT / "corpus"
@@ -59,3 +60,8 @@ def benchmark_module():
         return module
 
     return load
+
+
+# The long run of the query fuzz tests (tests/test_query_fuzz.py): CI uses Hypothesis' default
+# number of examples; pass --hypothesis-profile=searchnews-long to try many more.
+settings.register_profile("searchnews-long", max_examples=20_000, deadline=None, database=None)

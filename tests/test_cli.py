@@ -109,7 +109,9 @@ def test_query_color_forced(runner, index_dir):
 def test_query_json_shape(runner, index_dir):
     result = run(runner, "query", "ICBM sanctions", "--index", index_dir, "--json")
     data = json.loads(result.output)
-    assert set(data) >= {"query", "total", "took_ms", "hits"}
+    assert set(data) == {"query", "total", "all_words_total", "took", "partial", "offset", "sort", "collapsed",
+                         "more", "suggestion", "facets", "hits"}
+    assert 0 < data["took"] < 10  # seconds, as SearchResults.took
     assert data["query"] == "ICBM sanctions"
     hit = data["hits"][0]
     assert set(hit) == {"id", "score", "headline", "source", "authors", "date", "url", "path", "language",
@@ -134,18 +136,20 @@ def test_query_no_results(runner, index_dir):
     assert "No articles match 'zeppelin'." in result.output
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ('"ICBM sanctions', 'unclosed quote: add the closing " (at position 1)'),
-    ("(oil OR gas", "unclosed parenthesis: add the closing ) (at position 1)"),
-    ("oil AND", "AND needs a word after it (at position 5)"),
-    ("foo:bar", "unknown field 'foo'"),
-    ("date:2022-13", "invalid date '2022-13': no such month or day"),
+@pytest.mark.parametrize(("query", "message", "caret"), [
+    ('"ICBM sanctions', 'unclosed quote: add the closing "', 0),
+    ("(oil OR gas", "unclosed parenthesis: add the closing )", 0),
+    ("oil AND", "AND needs a word after it", 4),
+    ("foo:bar", "unknown field 'foo'", 0),
+    ("date:2022-13", "invalid date '2022-13': no such month or day", 5),
 ])
-def test_query_syntax_errors_exit_2_with_position(runner, index_dir, query, message):
+def test_query_syntax_errors_exit_2_with_a_caret(runner, index_dir, query, message, caret):
     result = run(runner, "query", query, "--index", index_dir)
     assert result.exit_code == 2
-    assert message in result.output
-    assert "Traceback" not in result.output
+    first, shown, pointer = result.output.splitlines()
+    assert first.startswith(f"Error: invalid query: {message}")
+    assert "position" not in first  # the caret shows where; no second numbering to get wrong
+    assert (shown, pointer) == (f"  {query}", "  " + " " * caret + "^")
 
 
 def test_query_caret_points_at_problem(runner, index_dir):
@@ -158,7 +162,8 @@ def test_query_caret_points_at_problem(runner, index_dir):
 def test_query_missing_index(runner, tmp_path):
     result = run(runner, "query", "oil", "--index", tmp_path / "none")
     assert result.exit_code == 1
-    assert "no index at" in result.output and "searchnews index PATH" in result.output
+    assert result.output == (f"Error: no searchnews index at {tmp_path / 'none'}; build one with: "
+                             f"searchnews index PATH --index {tmp_path / 'none'}\n")
 
 
 def test_query_corrupt_index(runner, tmp_path, sample_corpus):
@@ -270,3 +275,42 @@ def test_query_at_time_limit_says_so(runner, index_dir, monkeypatch):
     assert "The search stopped at its time limit" in result.output
     data = json.loads(run(runner, "query", "ICBM sanctions", "--index", index_dir, "--json").output)
     assert data["partial"] is True
+
+
+# -- plurals ------------------------------------------------------------------------------------
+
+
+def test_one_article_matches(runner, index_dir):
+    output = run(runner, "query", "bronchiolite", "--index", index_dir, "--facets").output
+    assert "Facets of 1 article:" in output
+    assert "\n1 article matches (showing 1-1, " in output
+    assert "articles match" not in output
+
+
+def test_one_article_contains_all_the_words(runner, index_dir):
+    output = run(runner, "query", "chipmaker profit", "--index", index_dir).output
+    assert output.startswith("2 articles match; 1 contains all the words (showing 1-2, ")
+
+
+# -- a reader that goes away ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [["query", "korea"], ["query", "korea", "--json"], ["timeline", "korea"],
+                                  ["stats"], ["similar", "afp-2022-12-16-nk-solid-fuel"],
+                                  ["show", "afp-2022-12-16-nk-solid-fuel"], ["clean", "corpus/json/wire.jsonl"],
+                                  ["query", "--help"], ["index", "corpus"]])
+def test_a_closed_pipe_ends_a_command_quietly(index_dir, sample_copy, tmp_path, args):
+    """``searchnews query … | head -1``: no message, the status of a tool stopped by SIGPIPE (141)."""
+    import shutil
+    import subprocess
+    import sys
+
+    index = tmp_path / "index"
+    shutil.copytree(index_dir, index)
+    where = [] if args[0] == "clean" else ["--index", str(index)]
+    process = subprocess.Popen([sys.executable, "-m", "searchnews", *args, *where],
+                               cwd=sample_copy.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # the reader is gone before anything is written
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 141, error
+    assert error == ""

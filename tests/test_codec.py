@@ -24,7 +24,8 @@ from searchnews import NewsIndex
 from searchnews.errors import IndexCorrupt
 from searchnews.index import codec as C
 from searchnews.index import schema as S
-from searchnews.index.workers import document, merge_segments
+from searchnews.index.documents import document
+from searchnews.index.workers import merge_segments
 from searchnews.models import Article
 from searchnews.search.searching import run_search
 

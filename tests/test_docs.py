@@ -91,3 +91,66 @@ def test_query_help_matches_the_ranking():
 
     text = CliRunner().invoke(cli, ["query", "--help"]).output
     assert "BM25F" in text and "all the plain words" in text
+
+
+# -- the README's examples and the --help examples are real output of the sample corpus ---------
+
+
+@pytest.fixture(scope="module")
+def readme_run(tmp_path_factory):
+    """Every README example run in order in a fresh workspace: ``(workspace, [(example, actual output)])``."""
+    import readme_examples
+
+    folder = readme_examples.workspace(tmp_path_factory.mktemp("readme"))
+    return folder, readme_examples.run_all(README, folder)
+
+
+def test_the_readme_has_examples_of_every_command_that_prints(readme_run):
+    _folder, done = readme_run
+    commands = {example.command.split()[1] for example, _ in done}
+    assert {"index", "query", "timeline", "clean"} <= commands
+
+
+def test_every_readme_example_prints_what_the_readme_shows(readme_run):
+    """If this fails after a change that alters outputs, run ``python tests/readme_examples.py --update``."""
+    import difflib
+
+    import readme_examples
+
+    _folder, done = readme_run
+    differ = []
+    for example, actual in done:
+        expected, got = readme_examples.normalise(example.output), readme_examples.normalise(actual)
+        if expected != got:
+            diff = "\n".join(difflib.unified_diff(expected.splitlines(), got.splitlines(), "README", "actual",
+                                                  lineterm=""))
+            differ.append(f"$ {example.command}\n{diff}")
+    assert not differ, "\n\n".join(differ)
+
+
+def _help_examples() -> list[tuple[str, str]]:
+    from click.testing import CliRunner
+
+    found = []
+    runner = CliRunner()
+    for name in [None, *sorted(cli.commands)]:
+        text = runner.invoke(cli, ([name] if name else []) + ["--help"]).output
+        found += [(name or "searchnews", line.strip()) for line in text.splitlines()
+                  if line.strip().startswith("searchnews ") and "--help" not in line and "COMMAND" not in line]
+    return found
+
+
+def test_every_command_help_has_examples():
+    commands = {name for name, _ in _help_examples()}
+    assert commands >= {"searchnews", "index", "query", "similar", "timeline", "clean"}
+
+
+@pytest.mark.parametrize("command", [example for _, example in _help_examples()])
+def test_help_examples_run_and_find_something(readme_run, command):
+    import readme_examples
+
+    folder, _ = readme_run
+    output = readme_examples.run(command, folder)
+    assert "Error" not in output and "Traceback" not in output, output
+    assert "No articles match" not in output and "no dated articles" not in output, output
+    assert '"total": 0' not in output and '"hits": []' not in output, output

@@ -15,7 +15,7 @@ from whoosh import query
 
 from searchnews.index import schema as S
 from searchnews.index.codec import create_array_index
-from searchnews.index.workers import document
+from searchnews.index.documents import document
 from searchnews.models import Article
 from searchnews.search.evaluate import Evaluator, MatcherEvaluator, supports
 from searchnews.search.searching import expand_languages, index_languages, parse_query, with_field_boosts

@@ -1,4 +1,4 @@
-"""Filters: reading --since/--until/--source/--lang/--recency, and what they select in a real index."""
+"""Filters: reading since/until/sources/languages/recency, and what they select in a real index."""
 
 from __future__ import annotations
 
@@ -109,12 +109,15 @@ def test_results_are_naive():
 def test_unreadable_period_message_teaches_the_forms(value):
     with pytest.raises(FilterError) as info:
         parse_when(value, now=NOW)
-    assert str(info.value) == f"--since: cannot read {value!r}: {WHEN_FORMS}"
+    assert str(info.value) == f"since: cannot read {value!r}: {WHEN_FORMS}"
+    assert info.value.parameter == "since"
 
 
-def test_unreadable_period_message_names_the_option():
-    with pytest.raises(FilterError, match=r"^--until: cannot read '2022-13': use a day"):
-        parse_when("2022-13", end=True, option="--until")
+def test_unreadable_period_message_names_the_parameter():
+    with pytest.raises(FilterError, match=r"^until: cannot read '2022-13': use a day") as info:
+        parse_when("2022-13", end=True, parameter="until")
+    assert info.value.parameter == "until"
+    assert info.value.render({"until": "--until"}).startswith("--until: cannot read '2022-13'")
 
 
 def test_filter_error_is_a_searchnews_error():
@@ -141,7 +144,7 @@ def test_half_life(value, expected):
 def test_half_life_must_be_positive(value):
     with pytest.raises(FilterError) as info:
         parse_half_life(value)
-    assert str(info.value) == f"--recency: the half-life must be longer than zero, not {value!r}"
+    assert str(info.value) == f"recency: the half-life must be longer than zero, not {value!r}"
 
 
 @pytest.mark.parametrize("value", ["", "30", "thirty days", "-5d", "2022-11", "today"])
@@ -149,16 +152,16 @@ def test_unreadable_half_life(value):
     with pytest.raises(FilterError) as info:
         parse_half_life(value)
     assert str(info.value) == (
-        f"--recency: cannot read {value!r} as a half-life: use a length such as 30d, 2w, 6m, 1y or 12h")
+        f"recency: cannot read {value!r} as a half-life: use a length such as 30d, 2w, 6m, 1y or 12h")
 
 
 def test_longest_half_life():
     assert parse_half_life("999999y") == dt.timedelta(days=999999 * 365.25)
 
 
-def test_half_life_message_names_the_option():
-    with pytest.raises(FilterError, match=r"^--half-life: cannot read '1 fortnight' as a half-life"):
-        parse_half_life("1 fortnight", option="--half-life")
+def test_half_life_message_names_the_parameter():
+    with pytest.raises(FilterError, match=r"^half_life: cannot read '1 fortnight' as a half-life"):
+        parse_half_life("1 fortnight", parameter="half_life")
 
 
 def test_the_last_period_ends_at_the_last_representable_instant():
@@ -220,50 +223,53 @@ def test_same_day_since_and_until_is_that_day():
 def test_since_after_until():
     with pytest.raises(FilterError) as info:
         Filters.parse(since="2022-12-01", until="2022-11-30")
-    assert str(info.value) == "--since 2022-12-01 is after --until 2022-11-30"
+    assert str(info.value) == "since 2022-12-01 is after until 2022-11-30"
+    cli_names = {"since": "--since", "until": "--until"}
+    assert info.value.render(cli_names) == "--since 2022-12-01 is after --until 2022-11-30"
 
 
 def test_since_after_until_with_parsed_values():
     with pytest.raises(FilterError) as info:
         Filters.parse(since=dt.date(2022, 12, 1), until=dt.datetime(2022, 11, 30, 12, 0))
-    assert str(info.value) == "--since 2022-12-01 is after --until 2022-11-30 12:00:00"
+    assert str(info.value) == "since 2022-12-01 is after until 2022-11-30 12:00:00"
 
 
 @pytest.mark.parametrize("option, value", [("since", "2022-13"), ("until", "yesterweek")])
 def test_parse_names_the_bad_date_option(option, value):
     with pytest.raises(FilterError) as info:
         Filters.parse(**{option: value})
-    assert str(info.value) == f"--{option}: cannot read {value!r}: {WHEN_FORMS}"
+    assert str(info.value) == f"{option}: cannot read {value!r}: {WHEN_FORMS}"
 
 
 def test_parse_rejects_a_date_of_the_wrong_type():
     with pytest.raises(FilterError) as info:
         Filters.parse(since=20221126)
-    assert str(info.value) == f"--since: cannot read 20221126: {WHEN_FORMS}"
+    assert str(info.value) == f"since: cannot read 20221126: {WHEN_FORMS}"
 
 
 @pytest.mark.parametrize("sources", [[""], ["AFP", "   "]])
 def test_empty_source(sources):
     with pytest.raises(FilterError) as info:
         Filters.parse(sources=sources)
-    assert str(info.value) == "--source: a source name cannot be empty"
+    assert str(info.value) == "sources: a source name cannot be empty"
 
 
 def test_source_without_words():
     with pytest.raises(FilterError) as info:
         Filters.parse(sources=["—"])
-    assert str(info.value) == "--source: '—' has no letters or digits to match"
+    assert str(info.value) == "sources: '—' has no letters or digits to match"
 
 
 @pytest.mark.parametrize("code", ["english", "e", "en-US", "12", "", "f r"])
 def test_bad_language_code(code):
     with pytest.raises(FilterError) as info:
         Filters.parse(languages=["en", code])
-    assert str(info.value) == f"--lang: {code!r} is not a language code; use codes such as en, fr, de"
+    assert str(info.value) == f"languages: {code!r} is not a language code; use codes such as en, fr, de"
 
 
 def test_language_message_example():
-    with pytest.raises(FilterError, match=r"^--lang: 'english' is not a language code; use codes such as en, fr, de$"):
+    with pytest.raises(FilterError,
+                       match=r"^languages: 'english' is not a language code; use codes such as en, fr, de$"):
         Filters.parse(languages="english")
 
 

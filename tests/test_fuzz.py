@@ -275,7 +275,8 @@ def test_any_filters_give_results_or_a_filter_error(sample_index_ix, since, unti
                                          languages=languages, sort=sort, recency=recency, facets=facets,
                                          collapse=collapse, limit=5)
     except FilterError as error:
-        assert str(error).startswith("--") and "\n" not in str(error)
+        assert str(error).startswith(error.parameter) and "\n" not in str(error)
+        assert error.parameter in ("since", "until", "sources", "languages", "sort", "recency")
         return
     assert isinstance(results, SearchResults)
     assert len(results.hits) <= 5 and results.total >= len(results.hits)

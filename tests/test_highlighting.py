@@ -1,11 +1,25 @@
-"""Tests for the snippet renderers of searchnews.search.highlighting."""
+"""Highlighting: matching words and phrases, choosing snippets, and rendering them."""
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from searchnews.index.analysis import term_of
 from searchnews.models import Snippet
-from searchnews.search.highlighting import ELLIPSIS, join, render_ansi, render_html, render_plain
+from searchnews.search.highlighting import (
+    ELLIPSIS,
+    Wanted,
+    find_matches,
+    join,
+    render_ansi,
+    render_html,
+    render_plain,
+    snippets,
+)
 
 TEXT = "Seoul slaps fresh sanctions on bankers after ICBM launch"
 # "sanctions" is 18..27, "ICBM" is 45..49
@@ -98,3 +112,73 @@ def test_join_renders_each_snippet():
 
 def test_join_defaults_to_plain_text():
     assert join((Snippet("one"), Snippet("two"))) == "one two"
+
+
+# -- matching: words and phrases ---------------------------------------------------------------
+
+RATES = ("Interest rates rose again on Monday. The rate of inflation fell, and bank rates followed; "
+         "the interest of savers in higher rates is plain.")
+
+
+def marked(text, wanted, language="en"):
+    return [text[start:end] for start, end in find_matches(text, wanted, language)]
+
+
+def test_a_phrase_is_marked_only_where_its_words_are_together():
+    wanted = Wanted(phrases=(((term_of("interest"), term_of("rates")), 1),))
+    assert marked(RATES, wanted) == ["Interest rates"]
+
+
+def test_a_phrase_spans_the_stop_words_the_index_skips():
+    wanted = Wanted(phrases=(((term_of("price"), term_of("oil")), 1),))
+    assert marked("The price of oil fell. Oil price up.", wanted) == ["price of oil"]
+
+
+def test_words_and_phrases_together():
+    wanted = Wanted(frozenset({term_of("bank")}), (((term_of("interest"), term_of("rates")), 1),))
+    assert marked(RATES, wanted) == ["Interest rates", "bank"]
+
+
+def test_a_set_of_terms_marks_every_occurrence():
+    assert marked(RATES, frozenset({term_of("rates")})) == ["rates", "rate", "rates", "rates"]
+
+
+def test_phrase_queries_mark_the_phrase_in_search_results(tmp_path):
+    from searchnews import NewsIndex
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "rates.txt").write_text("Central bank holds interest rates\n\n" + RATES + "\n", encoding="utf-8")
+    with NewsIndex.create(tmp_path / "index") as ix:
+        ix.add([corpus])
+        hit = ix.search('"interest rates"').hits[0]
+        body = hit.highlights["body"][0]
+        assert [body.text[s:e] for s, e in body.spans] == ["Interest rates"]
+        headline = hit.highlights["headline"][0]
+        assert [headline.text[s:e] for s, e in headline.spans] == ["interest rates"]
+
+
+# -- snippets: never a cut word ----------------------------------------------------------------
+
+
+def test_a_snippet_near_the_start_starts_with_the_first_word():
+    # The window began two characters in: "…ng Kong is hoping" (issue 11.7).
+    body = ("Hong Kong is hoping to attract more visitors this year after tourism "
+            + "figures rose sharply in the second half of the year " * 5)
+    found = snippets(body, find_matches(body, frozenset({term_of("tourism")})), 2, 100)
+    assert found[0].text.startswith("Hong Kong is hoping")
+
+
+WORDS_OF_TEXT = st.lists(st.text(alphabet="abcdefghij", min_size=1, max_size=14), min_size=1, max_size=120)
+
+
+@settings(max_examples=300, deadline=None)
+@given(WORDS_OF_TEXT, st.integers(0, 10_000), st.integers(30, 240))
+def test_snippets_start_and_end_at_word_boundaries(words, pick, width):
+    text = " ".join(words)
+    target = words[pick % len(words)]
+    spans = [m.span() for m in re.finditer(rf"\b{target}\b", text)]
+    for snippet in snippets(text, spans, 2, width):
+        inner = snippet.text.removeprefix(ELLIPSIS).removesuffix(ELLIPSIS)
+        assert inner.split(" ")[0] in words and inner.split(" ")[-1] in words, snippet.text
+        assert snippet.text.startswith(ELLIPSIS) == (not text.startswith(inner))

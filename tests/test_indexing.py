@@ -199,8 +199,10 @@ def test_second_writer_gets_a_clear_error(ix, corpus, tmp_path):
 
 
 def test_open_missing_index(tmp_path):
-    with pytest.raises(IndexNotFound, match="no index at"):
+    with pytest.raises(IndexNotFound) as info:
         NewsIndex.open(tmp_path / "none")
+    assert str(info.value) == f"no searchnews index at {tmp_path / 'none'}"
+    assert info.value.path == str(tmp_path / "none")
 
 
 def test_open_corrupt_index(tmp_path, corpus):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from searchnews.errors import QuerySyntaxError, SearchnewsError
@@ -32,7 +34,6 @@ FIELD_LIST = ("agency, author, authors, body, caption, captions, date, headline,
     "date:2022-11",
     "date:2022-11-26",
     "date:20221126",
-    "date:today",
     "date:>=2022-11-01",
     "date:<2023",
     "date:[2022-11-01 TO 2022-11-30]",
@@ -49,6 +50,18 @@ FIELD_LIST = ("agency, author, authors, body, caption, captions, date, headline,
 ])
 def test_valid_query_passes(query):
     assert check_query(query) == query.strip()
+
+
+def test_day_words_are_written_as_the_day_they_name():
+    # Whoosh's parser does not know them: "date:today" silently matched nothing.
+    today = dt.date.today()
+    yesterday = today - dt.timedelta(days=1)
+    assert check_query("oil date:today") == f"oil date:{today}"
+    assert check_query("date:>=Yesterday oil") == f"date:>={yesterday} oil"
+    assert check_query("date:[yesterday TO today]") == f"date:[{yesterday} TO {today}]"
+    assert check_query("date:[2022 TO today]") == f"date:[2022 TO {today}]"
+    assert check_query('date:"today"') == f"date:{today}"  # a quoted date is a date
+    assert check_query("date:(yesterday OR 2022)") == f"date:({yesterday} OR 2022)"
 
 
 @pytest.mark.parametrize("alias", sorted(FIELD_ALIASES))
@@ -107,7 +120,26 @@ def _error(query: str) -> QuerySyntaxError:
     ("date:2022-13", "invalid date '2022-13': no such month or day", 5),
     ("ICBM date:2022-11-32", "invalid date '2022-11-32': no such month or day", 10),
     ("date:2022-00", "invalid date '2022-00': no such month or day", 5),
-    ("date:yesterdayish", "invalid date 'yesterdayish': write dates as 2022-11-26, 2022-11 or 2022", 5),
+    ("date:yesterdayish", "invalid date 'yesterdayish': write dates as 2022-11-26, 2022-11, 2022, today or "
+                          "yesterday", 5),
+    ("date:yesterday]", "']' without an opening bracket", 14),  # was a ValueError traceback
+    ("date:now", "invalid date 'now': write dates as 2022-11-26, 2022-11, 2022, today or yesterday", 5),
+    ("date:2022-02-30", "invalid date '2022-02-30': no such month or day", 5),
+    ("date:0000", "invalid date '0000': no such year", 5),
+    ("date:>2022-02-29", "invalid date '2022-02-29': no such month or day", 6),
+    ("date:[2014 TO 2013]", "the range starts after it ends: 2014 is after 2013", 5),
+    ("date:[2022-11-02 TO 2022-11-01]", "the range starts after it ends: 2022-11-02 is after 2022-11-01", 5),
+    ("oil [zinc TO aluminium]", "the range starts after it ends: 'zinc' comes after 'aluminium'", 4),
+    ("headline:", "headline: needs a value right after it, as in headline:ceasefire", 0),
+    ("ICBM headline: missile", "headline: needs a value right after it, as in headline:ceasefire", 5),
+    ("(source:) oil", "source: needs a value right after it, as in source:AFP", 1),
+    ("ICBM date:", "date: needs a value right after it, as in date:2022-11", 5),
+    ('date:"now"', "invalid date 'now': write dates as 2022-11-26, 2022-11, 2022, today or yesterday", 6),
+    ("date:(2022 OR missile)", "invalid date 'missile': write dates as 2022-11-26, 2022-11, 2022, today or "
+                               "yesterday", 14),
+    ("date:([2014 TO 2013])", "the range starts after it ends: 2014 is after 2013", 6),
+    ("headline:source:AFP", "headline:source: names two fields: give each its own value, as in headline:missile "
+                            "source:AFP", 9),
     ("date:[2022-13-01 TO 2022-11-30]", "invalid date '2022-13-01': no such month or day", 5),
     ("*a", "'*a' starts with a wildcard, which would scan every word in the index: put letters first, "
            "as in sanction*", 0),
@@ -150,9 +182,15 @@ def test_too_many_words():
 
 
 def test_operators_only():
-    # NOT NOT is accepted as an operator chain, but there is no word at all.
-    error = _error("NOT NOT")
+    error = _error("NOT")
     assert error.reason == "NOT needs a word after it"
+
+
+@pytest.mark.parametrize("query, position", [("NOT NOT", 4), ("NOT NOT oil", 4), ("gas NOT NOT oil", 8)])
+def test_not_not_is_refused_where_whoosh_failed(query, position):
+    # Whoosh's parser raised IndexError on two NOTs in a row ("the query cannot be read (list index out of range)").
+    error = _error(query)
+    assert (error.reason, error.position) == ("NOT cannot follow another NOT (they would cancel out)", position)
 
 
 def test_error_is_a_searchnews_error():
@@ -163,8 +201,11 @@ def test_error_keeps_the_query():
     assert _error('ICBM "missile').query == 'ICBM "missile'
 
 
-def test_error_str_gives_one_based_position():
-    assert str(_error("ICBM AND")) == "AND needs a word after it (at position 6)"
+def test_error_str_gives_the_position_attribute():
+    # One convention: the message's number is .position, an offset into the query (0 is its start).
+    error = _error("ICBM AND")
+    assert str(error) == "AND needs a word after it (at position 5)"
+    assert error.position == 5 and error.query[error.position:].startswith("AND")
 
 
 def test_error_str_without_position():

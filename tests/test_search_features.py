@@ -103,17 +103,20 @@ def test_relative_since(ix):
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
-    ({"since": "2022-13"}, "--since: cannot read '2022-13'"),
-    ({"until": "last tuesday"}, "--until: cannot read 'last tuesday'"),
-    ({"since": "2022-12-01", "until": "2022-11-30"}, "is after --until"),
-    ({"languages": ["english"]}, "'english' is not a language code"),
-    ({"recency": "soon"}, "--recency"),
-    ({"sort": "popular"}, "'popular' is not an order"),
-    ({"sort": "newest", "recency": "30d"}, "cannot be combined with --sort newest"),
+    ({"since": "2022-13"}, "since: cannot read '2022-13'"),
+    ({"until": "last tuesday"}, "until: cannot read 'last tuesday'"),
+    ({"since": "2022-12-01", "until": "2022-11-30"}, "since 2022-12-01 is after until 2022-11-30"),
+    ({"languages": ["english"]}, "languages: 'english' is not a language code"),
+    ({"recency": "soon"}, "recency: cannot read 'soon' as a half-life"),
+    ({"sort": "popular"}, "sort: 'popular' is not an order; use one of relevance, newest, oldest"),
+    ({"sort": "newest", "recency": "30d"}, "recency favours recent articles in relevance ranking; it cannot be "
+                                           "combined with sort newest"),
 ])
 def test_bad_filters_raise_filter_error(ix, kwargs, message):
-    with pytest.raises(FilterError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(FilterError) as info:
         ix.search("korea", **kwargs)
+    assert str(info.value).startswith(message)
+    assert "--" not in str(info.value)  # an application that embeds searchnews has no options
 
 
 def test_filters_keep_the_filtered_scores_and_order(ix):

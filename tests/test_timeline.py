@@ -10,8 +10,8 @@ import textwrap
 
 import pytest
 
-from searchnews.errors import SearchnewsError
-from searchnews.search.timeline import MAX_BAR_ROWS, Bucket, Timeline, build_timeline, plot, render_chart
+from searchnews.errors import ArgumentError, MissingDependency, SearchnewsError
+from searchnews.search.timeline import MAX_BAR_ROWS, MAX_BUCKETS, Bucket, Timeline, build_timeline, plot, render_chart
 
 
 def day(text: str) -> dt.datetime:
@@ -113,10 +113,11 @@ def test_no_dates_gives_no_buckets():
     assert build_timeline("q", [], by="month").by == "month"
 
 
-@pytest.mark.parametrize("by", ["year", "Day", "", "days"])
+@pytest.mark.parametrize("by", ["year", "Day", "", "days", None, 7])
 def test_unknown_bucket_size(by):
-    with pytest.raises(ValueError, match=r"^by must be one of auto, day, week, month, not "):
+    with pytest.raises(ArgumentError) as info:
         build_timeline("q", [], by=by)
+    assert str(info.value) == f"by is a bucket size: auto, day, week, month, not {by!r}"
 
 
 def test_peak_is_the_first_of_the_largest():
@@ -319,9 +320,10 @@ def test_plot_without_matplotlib(tmp_path, small, monkeypatch):
     # None in sys.modules makes an import fail; submodules that an earlier test loaded are cached too.
     for name in ["matplotlib", *(name for name in sys.modules if name.startswith("matplotlib."))]:
         monkeypatch.setitem(sys.modules, name, None)
-    with pytest.raises(SearchnewsError) as info:
+    with pytest.raises(MissingDependency) as info:
         plot(small, tmp_path / "t.png")
-    assert str(info.value) == "--plot needs matplotlib: pip install 'searchnews[plot]'"
+    assert str(info.value) == "plotting a timeline needs matplotlib: pip install 'searchnews[plot]'"
+    assert info.value.extra == "plot"
     assert not (tmp_path / "t.png").exists()
 
 
@@ -359,3 +361,58 @@ def test_plot_to_a_read_only_folder(tmp_path, small, matplotlib_present):
         assert str(info.value) == f"cannot write the plot to {folder / 't.png'}: Permission denied"
     finally:
         folder.chmod(0o700)
+
+
+# --- dates at the edges of the calendar (issue 12.14) -------------------------------------------
+
+
+@pytest.mark.parametrize("by", ["auto", "day", "week", "month"])
+def test_the_last_day_of_the_calendar_has_a_bucket(by):
+    # "year 10000 is out of range": the bucket after 9999-12 was computed, and failed.
+    timeline = build_timeline("q", [day("9999-12-31T23:59"), day("9999-12-01"), None], by=by)
+    assert dt.timedelta(0) <= dt.date(9999, 12, 31) - timeline.buckets[-1].start < dt.timedelta(days=31)
+    assert sum(b.count for b in timeline.buckets) == 2 and timeline.undated == 1
+    peak = timeline.peak
+    assert render_chart(timeline).endswith(f"3 articles, 1 without a date; peak {peak.label} ({peak.count})")
+
+
+def test_the_whole_calendar_by_month():
+    timeline = build_timeline("q", [day("0001-01-01"), day("9999-12-31"), day("2022-11-26")], by="auto")
+    assert timeline.by == "month" and len(timeline.buckets) == 9999 * 12 <= MAX_BUCKETS
+    assert (timeline.buckets[0].label, timeline.buckets[-1].label) == ("0001-01", "9999-12")
+    assert len(render_chart(timeline).splitlines()) == 1 + 9999 + 1  # a header, a row per year, the summary
+
+
+@pytest.mark.parametrize("by, buckets", [("day", 3_652_059), ("week", 521_723)])
+def test_too_many_buckets_is_an_error_that_says_what_to_do(by, buckets):
+    with pytest.raises(ArgumentError) as info:
+        build_timeline("q", [day("0001-01-01"), day("9999-12-31")], by=by)
+    assert str(info.value) == (f"by {by} would give {buckets:,} buckets from 0001-01-01 to 9999-12-31 (the most is "
+                               f"{MAX_BUCKETS:,}): use a larger bucket size, or narrow the dates with since and until")
+    assert info.value.render({"by": "--by", "since": "--since", "until": "--until"}).startswith(f"--by {by} would")
+
+
+def test_an_index_with_dates_at_the_edges(tmp_path):
+    from click.testing import CliRunner
+
+    from searchnews.cli import cli
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    records = [{"id": f"e{i}", "title": f"Harbour notice {i}", "text": f"The harbour notice number {i} was posted.",
+                "date": date} for i, date in enumerate(["9999-12-31T12:00:00", "0001-01-01T00:00:00",
+                                                        "2022-11-26T10:00:00", None])]
+    (corpus / "edges.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    index = str(tmp_path / "index")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["index", str(corpus), "--index", index]).exit_code == 0
+    for args in (["timeline", "harbour"], ["timeline", "harbour", "--by", "month"], ["timeline", "harbour", "--json"],
+                 ["query", "harbour", "--facets"], ["query", "harbour", "--sort", "newest"],
+                 ["query", "harbour", "--sort", "oldest"], ["query", "harbour", "--recency", "30d"], ["stats"]):
+        result = runner.invoke(cli, [*args, "--index", index])
+        assert result.exit_code == 0, (args, result.output)
+    result = runner.invoke(cli, ["timeline", "harbour", "--by", "day", "--index", index])
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: --by day would give 3,652,059 buckets from 0001-01-01 to 9999-12-31")
+    stats = runner.invoke(cli, ["stats", "--index", index]).output
+    assert "Dates:     0001-01-01 to 9999-12-31" in stats

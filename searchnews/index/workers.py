@@ -40,9 +40,8 @@ from ..ingest.cleaning import read_file
 from ..ingest.corpus import SourceFile
 from ..ingest.learning import group_of
 from ..models import Article, FileProblem
-from . import schema as S
-from .analysis import mark_language
 from .codec import ArraySegmentWriter, open_array_index
+from .documents import document
 
 __all__ = ["FileResult", "InProcess", "RoundResult", "WorkerPool", "default_workers", "document", "index_files"]
 
@@ -62,33 +61,6 @@ def default_workers() -> int:
     if value.isdigit():
         return int(value)
     return max(1, min(8, os.cpu_count() or 1))
-
-
-def document(article: Article) -> dict:
-    """The Whoosh document (field name → value) for an article."""
-    language = article.language
-    captions = S.CAPTION_SEPARATOR.join(article.captions)
-    doc = {
-        S.ID: article.id,
-        S.PATH: article.path or "",
-        # Analysed fields carry the article's language for the analyzer; the stored value does not.
-        S.HEADLINE: mark_language(article.headline, language) if article.headline else "",
-        f"_stored_{S.HEADLINE}": article.headline,
-        S.BODY: S.PARAGRAPH_SEPARATOR.join(article.body),
-        S.TEXT: mark_language(S.PARAGRAPH_SEPARATOR.join((article.headline, *article.captions, *article.body)),
-                              language),
-        S.CAPTIONS: mark_language(captions, language) if captions else "",
-        f"_stored_{S.CAPTIONS}": captions,
-        S.SOURCE: article.source or "",
-        S.AUTHORS: S.AUTHOR_SEPARATOR.join(article.authors),
-        S.PLACE: article.place or "",
-        S.URL: article.url or "",
-        S.LANGUAGE: article.language or "",
-    }
-    if article.date:
-        doc[S.DATE] = article.date
-        doc[S.PUBLISHED] = article.date.isoformat()
-    return {k: v for k, v in doc.items() if v != ""}
 
 
 @dataclass(frozen=True)

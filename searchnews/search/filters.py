@@ -1,8 +1,10 @@
 """Restricting a search to dates, sources and languages.
 
-The search and command-line layers read the ``--since``, ``--until``,
-``--source``, ``--lang`` and ``--recency`` options through this module; it
-turns them into values and a Whoosh query, and never touches an index itself.
+The search layer reads the ``since``, ``until``, ``sources``, ``languages``
+and ``recency`` arguments of a search (the command line's ``--since``,
+``--until``, ``--source``, ``--lang`` and ``--recency``) through this module;
+it turns them into values and a Whoosh query, and never touches an index
+itself.
 
 Terms:
     filter
@@ -49,7 +51,7 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from whoosh import query as wq
 
-from ..errors import FilterError
+from ..errors import FilterError, quoted
 from ..index import schema as S
 
 __all__ = ["Filters", "parse_half_life", "parse_when"]
@@ -71,8 +73,8 @@ _HALF_LIFE_FORMS = "use a length such as 30d, 2w, 6m, 1y or 12h"
 _ONE_MICROSECOND = dt.timedelta(microseconds=1)
 
 
-def _cannot_read(option: str, value: str) -> FilterError:
-    return FilterError(f"{option}: cannot read {value!r}: {_WHEN_FORMS}")
+def _cannot_read(parameter: str, value: object) -> FilterError:
+    return FilterError(parameter, f"{{{parameter}}}: cannot read {quoted(value)}: {_WHEN_FORMS}")
 
 
 def _period(text: str, now: dt.datetime) -> tuple[dt.datetime, dt.timedelta | relativedelta] | None:
@@ -124,11 +126,11 @@ def _naive_utc(value: dt.datetime, offset: str) -> dt.datetime:
 
 
 def parse_when(value: str, *, end: bool = False, now: dt.datetime | None = None,
-               option: str = "--since") -> dt.datetime:
+               parameter: str = "since") -> dt.datetime:
     """The first instant (or with ``end``, the last microsecond) of the period ``value`` names.
 
     ``now`` (default: the local clock) anchors ``today``, ``yesterday`` and the
-    relative periods; ``option`` names the option in error messages. Raises
+    relative periods; ``parameter`` names the value in error messages. Raises
     :class:`FilterError` when ``value`` is not a period.
     """
     now = now or dt.datetime.now()
@@ -139,7 +141,7 @@ def parse_when(value: str, *, end: bool = False, now: dt.datetime | None = None,
         # A day or month that does not exist (2022-13, 2022-02-30), or a period before the year 1.
         period = None
     if period is None:
-        raise _cannot_read(option, value if isinstance(value, str) else str(value))
+        raise _cannot_read(parameter, value)
     start, length = period
     if not end:
         return start
@@ -149,19 +151,21 @@ def parse_when(value: str, *, end: bool = False, now: dt.datetime | None = None,
         return dt.datetime.max
 
 
-def parse_half_life(value: str, option: str = "--recency") -> dt.timedelta:
+def parse_half_life(value: str, parameter: str = "recency") -> dt.timedelta:
     """The half-life ``value`` names (``30d``, ``2w``, ``6m``, ``1y``, ``12h``); :class:`FilterError` otherwise."""
     text = value.strip().lower() if isinstance(value, str) else ""
     match = _HALF_LIFE.fullmatch(text)
     if not match:
-        raise FilterError(f"{option}: cannot read {value!r} as a half-life: {_HALF_LIFE_FORMS}")
+        raise FilterError(parameter, f"{{{parameter}}}: cannot read {quoted(value)} as a half-life: "
+                                     f"{_HALF_LIFE_FORMS}")
     number, unit = float(match.group(1)), match.group(2)
     if number <= 0:
-        raise FilterError(f"{option}: the half-life must be longer than zero, not {value!r}")
+        raise FilterError(parameter, f"{{{parameter}}}: the half-life must be longer than zero, not {quoted(value)}")
     return dt.timedelta(days=number * HALF_LIFE_DAYS[unit])  # at most 999999.99y: within timedelta's range
 
 
-def _when(value: str | dt.date | None, *, end: bool, now: dt.datetime | None, option: str) -> dt.datetime | None:
+def _when(value: str | dt.date | None, *, end: bool, now: dt.datetime | None, parameter: str
+          ) -> dt.datetime | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -169,8 +173,12 @@ def _when(value: str | dt.date | None, *, end: bool, now: dt.datetime | None, op
     if isinstance(value, dt.date):
         return dt.datetime.combine(value, dt.time.max if end else dt.time())
     if isinstance(value, str):
-        return parse_when(value, end=end, now=now, option=option)
-    raise FilterError(f"{option}: cannot read {value!r}: {_WHEN_FORMS}")
+        return parse_when(value, end=end, now=now, parameter=parameter)
+    raise _cannot_read(parameter, value)
+
+
+def _braced(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def _show(value: dt.datetime, *, end: bool) -> str:
@@ -182,12 +190,16 @@ def _show(value: dt.datetime, *, end: bool) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _as_tuple(values: str | Iterable[str] | None) -> tuple[str, ...]:
+def _as_tuple(values: str | Iterable[str] | None, parameter: str) -> tuple[str, ...]:
     if values is None:
         return ()
     if isinstance(values, str):
         return (values,)
-    return tuple(values)
+    try:
+        return tuple(values)
+    except TypeError:
+        raise FilterError(parameter, f"{{{parameter}}}: give a name or a list of names, not {quoted(values)}"
+                          ) from None
 
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:
@@ -218,7 +230,7 @@ class Filters:
     def parse(cls, since: str | dt.date | None = None, until: str | dt.date | None = None,
               sources: str | Iterable[str] | None = (), languages: str | Iterable[str] | None = (),
               now: dt.datetime | None = None) -> Filters:
-        """Filters from option values, checked; :class:`FilterError` names the option at fault.
+        """Filters from option values, checked; :class:`FilterError` names the parameter at fault.
 
         ``since`` and ``until`` are periods (see the module's terms) or values
         already parsed: a datetime is taken as it is (an aware one converted to
@@ -226,25 +238,28 @@ class Filters:
         of that day. ``sources`` and ``languages`` are a name or code, or an
         iterable of them; duplicates are dropped.
         """
-        start = _when(since, end=False, now=now, option="--since")
-        stop = _when(until, end=True, now=now, option="--until")
+        start = _when(since, end=False, now=now, parameter="since")
+        stop = _when(until, end=True, now=now, parameter="until")
         if start is not None and stop is not None and start > stop:
             shown_since = since.strip() if isinstance(since, str) else _show(start, end=False)
             shown_until = until.strip() if isinstance(until, str) else _show(stop, end=True)
-            raise FilterError(f"--since {shown_since} is after --until {shown_until}")
+            raise FilterError("since", f"{{since}} {_braced(shown_since)} is after {{until}} {_braced(shown_until)}")
         names = []
-        for name in _as_tuple(sources):
-            name = name.strip() if isinstance(name, str) else ""
+        for name in _as_tuple(sources, "sources"):
+            if not isinstance(name, str):
+                raise FilterError("sources", f"{{sources}}: a source name is text, not {quoted(name)}")
+            name = name.strip()
             if not name:
-                raise FilterError("--source: a source name cannot be empty")
+                raise FilterError("sources", "{sources}: a source name cannot be empty")
             if not _name_words(name):
-                raise FilterError(f"--source: {name!r} has no letters or digits to match")
+                raise FilterError("sources", f"{{sources}}: {quoted(name)} has no letters or digits to match")
             names.append(name)
         codes = []
-        for code in _as_tuple(languages):
+        for code in _as_tuple(languages, "languages"):
             text = code.strip().lower() if isinstance(code, str) else ""
             if not _LANGUAGE.fullmatch(text):
-                raise FilterError(f"--lang: {code!r} is not a language code; use codes such as en, fr, de")
+                raise FilterError("languages", f"{{languages}}: {quoted(code)} is not a language code; use codes "
+                                               f"such as en, fr, de")
             codes.append(text)
         return cls(since=start, until=stop, sources=_unique(names), languages=_unique(codes))
 

@@ -25,13 +25,18 @@ Terms:
 from __future__ import annotations
 
 import html
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from ..index.analysis import DEFAULT_LANGUAGE, MIN_WORD, WORD, term_of
+from whoosh.query import Phrase
+
+from ..index.analysis import DEFAULT_LANGUAGE, WORD, is_stop, term_of
 from ..models import Snippet
 
-__all__ = ["ELLIPSIS", "find_matches", "query_terms", "render_ansi", "render_html", "render_plain", "snippets"]
+__all__ = ["ELLIPSIS", "Wanted", "find_matches", "query_terms", "render_ansi", "render_html", "render_plain",
+           "snippets"]
 
 ELLIPSIS = "…"
 #: Characters in a body or caption snippet.
@@ -40,43 +45,125 @@ SNIPPET_CHARS = 220
 SURROUND = 60
 #: Matches looked at when choosing snippets (enough for any real article).
 MAX_MATCHES = 400
+#: How far a snippet's ends may move to reach a space rather than cut a word.
+SNAP_CHARS = 20
 
 
-def query_terms(query, reader, fields: Iterable[str]) -> dict[str, frozenset[str]]:
-    """The terms a parsed Whoosh query looks for in each field, wildcards expanded against the index."""
+@dataclass(frozen=True)
+class Wanted:
+    """What a search looked for in a field, to be marked in its text.
+
+    ``terms`` are marked wherever they occur; each of ``phrases`` (its terms
+    in order, and the most positions allowed between neighbours: Whoosh's
+    ``slop``, 1 for words side by side) only where its words occur together.
+    """
+
+    terms: frozenset[str] = frozenset()
+    phrases: tuple[tuple[tuple[str, ...], int], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.terms or self.phrases)
+
+
+def query_terms(query, reader, fields: Iterable[str]) -> dict[str, Wanted]:
+    """What a parsed Whoosh query looks for in each field: words (wildcards expanded against the index) and phrases."""
     # Not Query.existing_terms: in Whoosh 2.7 its loop variable shadows its ``fieldname``
     # argument, so it drops the terms of every field but the first.
     wanted = set(fields)
     found: defaultdict[str, set[str]] = defaultdict(set)
+    phrases: defaultdict[str, set[tuple[tuple[str, ...], int]]] = defaultdict(set)
     for leaf in query.leaves():
+        if isinstance(leaf, Phrase):
+            if leaf.fieldname in wanted:
+                words = tuple(w.decode("utf-8") if isinstance(w, bytes) else w for w in leaf.words)
+                phrases[leaf.fieldname].add((words, max(1, leaf.slop)))
+            continue
         for fieldname, text in leaf.expanded_terms(reader, phrases=True):
             if fieldname in wanted:
                 found[fieldname].add(text.decode("utf-8") if isinstance(text, bytes) else text)
-    return {name: frozenset(terms) for name, terms in found.items()}
+    return {name: Wanted(frozenset(found.get(name, ())), tuple(sorted(phrases.get(name, ()))))
+            for name in set(found) | set(phrases)}
 
 
-def find_matches(text: str, terms: frozenset[str], language: str = DEFAULT_LANGUAGE) -> list[tuple[int, int]]:
-    """The spans of ``text`` whose words analyse to one of ``terms`` in its analysis language."""
-    if not terms:
+def find_matches(text: str, wanted: Wanted | frozenset[str], language: str = DEFAULT_LANGUAGE
+                 ) -> list[tuple[int, int]]:
+    """The spans of ``text`` that match: words that analyse to one of the wanted terms, and phrases.
+
+    Words are analysed as the index analyses them in ``language`` (stop words
+    take no position, as there); a phrase is one span from its first word to
+    its last. A set of terms is the same as ``Wanted(terms)``.
+    """
+    if not isinstance(wanted, Wanted):
+        wanted = Wanted(frozenset(wanted))
+    if not wanted:
         return []
+    terms = wanted.terms
+    words: list[tuple[str, int, int]] = []  # (term, start, end) of each indexed word, in order
     spans = []
     for match in WORD.finditer(text):
         word = match.group().lower()
-        if len(word) >= MIN_WORD and term_of(word, language) in terms:
+        if is_stop(word, language):
+            continue
+        term = term_of(word, language)
+        words.append((term, *match.span()))
+        if term in terms and len(spans) < MAX_MATCHES:
             spans.append(match.span())
-            if len(spans) >= MAX_MATCHES:
+    for phrase, slop in wanted.phrases:
+        spans.extend(_phrase_spans(words, phrase, slop))
+    return _merged(spans)[:MAX_MATCHES]
+
+
+def _phrase_spans(words: list[tuple[str, int, int]], phrase: tuple[str, ...], slop: int) -> list[tuple[int, int]]:
+    """Where the terms of ``phrase`` follow each other in ``words``, each at most ``slop`` positions after the last."""
+    if not phrase:
+        return []
+    positions: defaultdict[str, list[int]] = defaultdict(list)
+    for position, (term, _, _) in enumerate(words):
+        positions[term].append(position)
+    found = []
+    for first in positions.get(phrase[0], ()):
+        current = first
+        for term in phrase[1:]:
+            following = [p for p in positions.get(term, ()) if current < p <= current + slop]
+            if not following:
                 break
-    return spans
+            current = following[0]
+        else:
+            found.append((words[first][1], words[current][2]))
+    return found
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans in order, overlapping ones joined."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
+
+
+_SPACE = re.compile(r"\s")
 
 
 def _snap(text: str, start: int, end: int) -> tuple[int, int]:
-    """Move a window's ends out of the middle of words."""
-    if start > 0:
-        space = text.rfind(" ", max(0, start - 20), start)
-        start = space + 1 if space >= 0 else start
-    if end < len(text):
-        space = text.find(" ", end, min(len(text), end + 20))
-        end = space if space >= 0 else end
+    """Move a window's ends out of the middle of words (to the text's ends when they are near)."""
+    if start > 0 and not text[start - 1].isspace():
+        before = max((m.start() for m in _SPACE.finditer(text, max(0, start - SNAP_CHARS), start)), default=-1)
+        if before >= 0:
+            start = before + 1
+        elif start <= SNAP_CHARS:
+            start = 0  # inside the first word: start with it
+        else:  # inside a very long word: start after it
+            after = _SPACE.search(text, start)
+            start = after.end() if after and after.end() < end else start
+    if end < len(text) and not text[end].isspace():
+        after = _SPACE.search(text, end, min(len(text), end + SNAP_CHARS))
+        if after:
+            end = after.start()
+        elif len(text) - end <= SNAP_CHARS:
+            end = len(text)
     return start, end
 
 
@@ -143,9 +230,13 @@ def _render(snippet: Snippet, before: str, after: str, escape) -> str:
     return "".join(out)
 
 
-def render_ansi(snippet: Snippet, style: str = "\x1b[1;33m", reset: str = "\x1b[0m") -> str:
-    """The snippet with matches in bold yellow, for a terminal."""
-    return _render(snippet, style, reset, lambda s: s)
+def render_ansi(snippet: Snippet, style: str = "\x1b[1;33m", reset: str = "\x1b[0m", escape=None) -> str:
+    """The snippet with matches in bold yellow, for a terminal.
+
+    ``escape`` (text → text) is applied to the article's text, not to the
+    styles: the command line passes one that makes control characters visible.
+    """
+    return _render(snippet, style, reset, escape or (lambda s: s))
 
 
 def render_plain(snippet: Snippet) -> str:

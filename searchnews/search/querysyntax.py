@@ -15,10 +15,12 @@ Terms:
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 
 from ..errors import QuerySyntaxError
-from ..index.schema import DATE, FIELD_ALIASES
+from ..index.schema import AUTHORS, DATE, FIELD_ALIASES, LANGUAGE, PLACE, SOURCE, URL
 
 __all__ = ["MAX_PHRASES", "MAX_QUERY_CHARS", "MAX_QUERY_TERMS", "check_query", "check_wildcard"]
 
@@ -32,8 +34,12 @@ MAX_PHRASES = 8
 
 _BINARY = {"AND", "OR", "ANDNOT", "ANDMAYBE"}
 _WORD = re.compile(r"[^\s()\"\[\]{}]+")
-_FIELD = re.compile(r"([A-Za-z_]+):(?=\S)")
-_DATE_VALUE = re.compile(r"(?:\d{4}(?:-?\d{2}(?:-?\d{2})?)?|today|yesterday|now)", re.I)
+_FIELD = re.compile(r"([A-Za-z_]+):(?=[^\s)\]}])")
+#: A field name with no value after its colon ("headline:", "headline: missile", "(source:)").
+_BARE_FIELD = re.compile(r"([A-Za-z_]+):(?=[\s)\]}]|$)")
+#: A value shown in messages about a field with no value (the rest get a word).
+_EXAMPLE_VALUES = {DATE: "2022-11", SOURCE: "AFP", AUTHORS: '"jane doe"', LANGUAGE: "fr", PLACE: "seoul",
+                   URL: "https://example.org/news/1"}
 _DATE_COMPARE = re.compile(r"(?:>=|<=|>|<)")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -58,35 +64,70 @@ def check_wildcard(word: str, query: str, position: int) -> None:
         raise _error(f"{word!r}: a wildcard needs at least two letters before it", query, position)
 
 
-def _check_date(value: str, query: str, position: int) -> None:
+#: A date in a query: a year, a month or a day, with or without dashes.
+_DATE_FORM = re.compile(r"(\d{4})(?:-?(\d{2})(?:-?(\d{2}))?)?")
+#: Words that name a day, rewritten to it before Whoosh (which does not know them) parses the query.
+_DAY_WORDS = {"today": 0, "yesterday": 1}
+_DATE_FORMS = "write dates as 2022-11-26, 2022-11, 2022, today or yesterday"
+
+
+def _period(value: str, query: str, position: int) -> tuple[dt.date, dt.date]:
+    """The first and last day of the date ``value`` names (a day, a month or a year, or a day word)."""
+    word = value.lower()
+    if word in _DAY_WORDS:
+        day = dt.date.today() - dt.timedelta(days=_DAY_WORDS[word])
+        return day, day
+    match = _DATE_FORM.fullmatch(value)
+    if not match:
+        raise _error(f"invalid date {value!r}: {_DATE_FORMS}", query, position)
+    year, month, day = (int(part) if part else None for part in match.groups())
+    try:
+        if month is None:
+            return dt.date(year, 1, 1), dt.date(year, 12, 31)
+        if day is None:
+            last = calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0
+            return dt.date(year, month, 1), dt.date(year, month, last)
+        return dt.date(year, month, day), dt.date(year, month, day)
+    except ValueError:
+        problem = "no such year" if year == 0 else "no such month or day"
+        raise _error(f"invalid date {value!r}: {problem}", query, position) from None
+
+
+def _check_date(value: str, query: str, position: int) -> str:
+    """Check a ``date:`` value (a date, maybe after ``>``, ``<=``…); return it as Whoosh reads it."""
     compare = _DATE_COMPARE.match(value)
-    if compare:
-        value = value[compare.end():]
-    if not _DATE_VALUE.fullmatch(value):
-        raise _error(f"invalid date {value!r}: write dates as 2022-11-26, 2022-11 or 2022", query, position)
-    if len(value) >= 7:
-        digits = value.replace("-", "")
-        month = int(digits[4:6])
-        day = int(digits[6:8]) if len(digits) >= 8 else 1
-        if not 1 <= month <= 12 or not 1 <= day <= 31:
-            raise _error(f"invalid date {value!r}: no such month or day", query, position)
+    sign = compare.group() if compare else ""
+    start, _ = _period(value[len(sign):], query, position + len(sign))
+    return sign + start.isoformat() if value[len(sign):].lower() in _DAY_WORDS else value
 
 
-def _check_range(body: str, query: str, position: int, field: str | None) -> None:
+def _check_range(body: str, query: str, position: int, field: str | None) -> str:
+    """Check the inside of a range ``[a TO b]``; return it as Whoosh reads it (day words rewritten)."""
     parts = re.split(r"\s+(?:TO|to)\s+|\s+TO$|^TO\s+", body.strip())
     if len(parts) != 2 and not re.search(r"\bTO\b", body, re.I):
         raise _error("a range needs TO, as in date:[2022-11-01 TO 2022-11-30]", query, position)
+    if len(parts) != 2:
+        return body
+    first, last = (part.strip() for part in parts)
     if field == DATE:
-        for part in parts:
-            if part.strip():
-                _check_date(part.strip(), query, position)
+        bounds = [_period(part, query, position) if part else None for part in (first, last)]
+        if bounds[0] and bounds[1] and bounds[0][0] > bounds[1][1]:
+            raise _error(f"the range starts after it ends: {first} is after {last}", query, position)
+        if any(part.lower() in _DAY_WORDS for part in (first, last)):
+            rewritten = [bound[0].isoformat() if part.lower() in _DAY_WORDS else part
+                         for part, bound in zip((first, last), bounds, strict=True)]
+            return f"{rewritten[0]} TO {rewritten[1]}".strip()
+    if first and last and first.lower() > last.lower():
+        raise _error(f"the range starts after it ends: {first!r} comes after {last!r}", query, position)
+    return body
 
 
 def check_query(query: str) -> str:
-    """Raise :class:`QuerySyntaxError` for the first problem in ``query``; return it stripped.
+    """Raise :class:`QuerySyntaxError` for the first problem in ``query``; return it as Whoosh should read it.
 
-    Control characters are replaced by spaces first (they come from pasted
-    text, not from intent).
+    The query is returned stripped, control characters replaced by spaces
+    (they come from pasted text, not from intent), and ``today`` or
+    ``yesterday`` in a date written as the day they name.
     """
     query = _CONTROL.sub(" ", query)
     if not query.strip():
@@ -101,6 +142,8 @@ def check_query(query: str) -> str:
     terms = 0
     i, n = 0, len(query)
     pending_field: str | None = None
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement): day words as dates
+    group_fields: list[str | None] = [None]  # the field of each open group, as in date:(2022 OR 2023)
     while i < n:
         c = query[i]
         if c.isspace():
@@ -113,6 +156,11 @@ def check_query(query: str) -> str:
             phrases += 1
             if phrases > MAX_PHRASES:
                 raise _error(f"too many phrases (the limit is {MAX_PHRASES})", query, i)
+            if (pending_field or group_fields[-1]) == DATE:
+                # A quoted date is a date (Whoosh would look for that exact microsecond, or fail on
+                # a word such as "now" while searching).
+                inside = query[i + 1:end]
+                edits.append((i, end + 1, _check_date(inside.strip(), query, i + 1)))
             i, previous, pending_field = end + 1, "term", None
             terms += 1
             continue
@@ -121,7 +169,10 @@ def check_query(query: str) -> str:
             end = re.compile(r"[\]}]").search(query, i + 1)
             if end is None:
                 raise _error(f"unclosed range: add the closing {close}", query, i)
-            _check_range(query[i + 1:end.start()], query, i, pending_field)
+            body = query[i + 1:end.start()]
+            checked = _check_range(body, query, i, pending_field or group_fields[-1])
+            if checked != body:
+                edits.append((i + 1, end.start(), checked))
             i, previous, pending_field = end.end(), "term", None
             terms += 1
             continue
@@ -129,6 +180,7 @@ def check_query(query: str) -> str:
             raise _error(f"{c!r} without an opening bracket", query, i)
         if c == "(":
             opens.append(i)
+            group_fields.append(pending_field or group_fields[-1])  # date:(2022 OR 2023): dates inside
             i, previous, pending_field = i + 1, "open", None
             continue
         if c == ")":
@@ -139,6 +191,7 @@ def check_query(query: str) -> str:
             if previous == "open":
                 raise _error("empty parentheses", query, opens[-1])
             opens.pop()
+            group_fields.pop()
             i, previous = i + 1, "term"
             continue
         match = _WORD.match(query, i)
@@ -153,9 +206,15 @@ def check_query(query: str) -> str:
             i = match.end()
             continue
         if word == "NOT":
+            if previous == "not":
+                raise _error("NOT cannot follow another NOT (they would cancel out)", query, i)
             previous, previous_pos = "not", i
             i = match.end()
             continue
+        bare = _BARE_FIELD.match(query, i)
+        if bare and bare.group(1).lower() in FIELD_ALIASES:
+            example = _EXAMPLE_VALUES.get(FIELD_ALIASES[bare.group(1).lower()], "ceasefire")
+            raise _error(f"{bare.group()} needs a value right after it, as in {bare.group()}{example}", query, i)
         field = _FIELD.match(query, i)
         if field:
             name = field.group(1)
@@ -169,8 +228,16 @@ def check_query(query: str) -> str:
                 i = value_start
                 continue
             value = _WORD.match(query, value_start)
+            inner = _FIELD.match(value.group()) if value else None
+            if inner and inner.group(1).lower() in FIELD_ALIASES:
+                # Whoosh would search the first field's name as a word ("headline:source:AFP" was
+                # headline AND source:afp).
+                raise _error(f"{field.group()}{inner.group()} names two fields: give each its own value, as in "
+                             f"headline:missile source:AFP", query, value_start)
             if canonical == DATE and value:
-                _check_date(value.group(), query, value_start)
+                checked = _check_date(value.group(), query, value_start)
+                if checked != value.group():
+                    edits.append((value_start, value.end(), checked))
             elif value:
                 check_wildcard(value.group(), query, value_start)
             i = value.end() if value else value_start
@@ -180,7 +247,12 @@ def check_query(query: str) -> str:
         if _DATE_COMPARE.match(word) and len(word) > len(_DATE_COMPARE.match(word).group()):
             # Whoosh's parser fails (IndexError) on a comparison that has no field before it.
             raise _error("a comparison needs a field before it, as in date:>2022-11-01", query, i)
-        check_wildcard(word, query, i)
+        if group_fields[-1] == DATE:
+            checked = _check_date(word, query, i)
+            if checked != word:
+                edits.append((i, match.end(), checked))
+        else:
+            check_wildcard(word, query, i)
         i, previous, pending_field = match.end(), "term", None
         terms += 1
     if opens:
@@ -192,4 +264,6 @@ def check_query(query: str) -> str:
         raise _error(f"too many words ({terms}; the limit is {MAX_QUERY_TERMS})", query, None)
     if terms == 0:
         raise _error("the query has operators but no words", query, None)
+    for start, end, replacement in reversed(edits):
+        query = query[:start] + replacement + query[end:]
     return query.strip()

@@ -29,23 +29,26 @@ import itertools
 import math
 import re
 import time
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from functools import cached_property
 
+import numpy as np
 from whoosh import classify, collectors, qparser, query, sorting
 from whoosh.query import Query
 from whoosh.searching import Searcher, TimeLimit
-from whoosh.util.times import TimeError, datetime_to_long, long_to_datetime
+from whoosh.util.times import TimeError, datetime_to_long
 
-from ..errors import ArticleNotFound, FilterError, QuerySyntaxError
+from ..errors import ArgumentError, ArticleNotFound, FilterError, QuerySyntaxError, quoted
+from ..index import documents
 from ..index import schema as S
 from ..index.analysis import DEFAULT_LANGUAGE, analysis_language, is_stop, mark_language, term_of
 from ..models import Copy, Facets, Hit, SearchResults
+from .budget import Deadline
+from .columns import Columns, columns_of
 from .filters import Filters
-from .highlighting import SNIPPET_CHARS, find_matches, query_terms, snippets
+from .highlighting import SNIPPET_CHARS, Wanted, find_matches, query_terms, snippets
 from .querysyntax import check_query
 
 __all__ = [
@@ -64,10 +67,11 @@ __all__ = [
 
 #: The most hits one page may hold.
 MAX_LIMIT = 1000
-#: A search stops after this many seconds and returns the best hits found so far, with an
-#: estimated total (``SearchResults.partial``): no query may hold up its caller longer.
+#: A search stops after this many seconds of work and returns the best hits found so far, with an
+#: estimated total (``SearchResults.partial``). Work is the CPU time of the searching thread
+#: (:mod:`searchnews.search.budget`), so a loaded machine makes a search slower, not emptier.
 TIME_LIMIT = 0.8
-#: The least time a ranking pass gets, even past the time limit (seconds).
+#: The least work time a ranking pass gets, even past the time limit (seconds).
 MIN_BUDGET = 0.1
 
 
@@ -185,29 +189,16 @@ def parse_query(text: str, schema) -> tuple[Query, Query]:
 SNIPPETS = {S.HEADLINE: (1, None), S.BODY: (2, SNIPPET_CHARS), S.CAPTIONS: (1, SNIPPET_CHARS)}
 
 
-def _hit(stored: dict, score: float, terms: dict[str, frozenset[str]] | None,
+def _hit(stored: dict, score: float, terms: dict[str, Wanted] | None,
          copies: tuple[Copy, ...] = ()) -> Hit:
-    authors = stored.get(S.AUTHORS) or ""
     highlights = {}
     if terms is not None:
         language = analysis_language(stored.get(S.LANGUAGE))
         for name, (top, width) in SNIPPETS.items():
             text = stored.get(name) or ""
-            matches = find_matches(text, terms.get(name, frozenset()), language)
+            matches = find_matches(text, terms.get(name, Wanted()), language)
             highlights[name] = snippets(text, matches, top, width)
-    return Hit(
-        id=stored[S.ID],
-        score=float(score or 0.0),
-        headline=stored.get(S.HEADLINE, ""),
-        source=stored.get(S.SOURCE) or None,
-        authors=tuple(a for a in authors.split(S.AUTHOR_SEPARATOR) if a),
-        date=S.stored_date(stored.get(S.PUBLISHED)),
-        url=stored.get(S.URL) or None,
-        path=stored.get(S.PATH) or None,
-        language=stored.get(S.LANGUAGE) or None,
-        highlights=highlights,
-        copies=copies,
-    )
+    return documents.hit(stored, score=score, highlights=highlights, copies=copies)
 
 
 #: The fields analysed per language, whose query words are expanded into each language's terms.
@@ -222,21 +213,27 @@ def index_languages(searcher: Searcher) -> tuple[str, ...]:
     return tuple(sorted(languages))
 
 
+#: The boost of a language filter: next to nothing, but not 0 (see :func:`_language_filter`).
+_FILTER_BOOST = 1e-9
+
+
 def _language_filter(language: str) -> Query:
     # Matches the articles of one language, adding nothing to their score. (Whoosh's
     # ConstantScoreQuery cannot sit inside an Or: it has no boost attribute. And not boost=0:
     # Whoosh's skip_to_quality divides by the boost, a ZeroDivisionError on queries like "je".)
-    return query.Term(S.LANGUAGE, language, boost=1e-9)
+    return query.Term(S.LANGUAGE, language, boost=_FILTER_BOOST)
 
 
 def _alternatives(field: str, words: list[str], slop: int, boost: float, languages, use_filters: bool) -> Query:
     """A word (or phrase) in each language: its terms there, or, where it is a stop word, that language.
 
     An English stop word standing alone is ignored, as in an English-only
-    index; a French or German stop word ("war" is one in German) matches
-    every article of that language, so it never empties an English query.
+    index, and so is a phrase of English stop words ("the and"; it matched
+    every English article through the language filter); a French or German
+    stop word ("war" is one in German) matches every article of that
+    language, so it never empties an English query.
     """
-    if len(words) == 1 and is_stop(words[0], DEFAULT_LANGUAGE):
+    if all(is_stop(word, DEFAULT_LANGUAGE) for word in words):
         return query.NullQuery
     alternatives: list[Query] = []
     seen: set[tuple] = set()
@@ -261,6 +258,12 @@ def _alternatives(field: str, words: list[str], slop: int, boost: float, languag
     return alternatives[0] if len(alternatives) == 1 else query.Or(alternatives)
 
 
+def _has_language_filter(q: Query) -> bool:
+    """True when ``q`` holds a language filter of :func:`_alternatives` (a stop word's language)."""
+    return any(isinstance(leaf, query.Term) and leaf.fieldname == S.LANGUAGE and leaf.boost == _FILTER_BOOST
+               for leaf in q.leaves())
+
+
 def expand_languages(q: Query, languages, *, stop_filters: bool = True) -> Query:
     """``q`` with each word in an analysed field replaced by its terms in every language of the index.
 
@@ -281,27 +284,44 @@ def expand_languages(q: Query, languages, *, stop_filters: bool = True) -> Query
     return q.accept(visit).normalize()
 
 
-def _highlight_terms(q: Query, searcher: Searcher) -> dict[str, frozenset[str]]:
-    """Every word the query looked for, in any analysed field, to be marked in every snippet."""
-    found = query_terms(q, searcher.reader(), S.FIELD_WEIGHTS)
-    words = frozenset().union(*found.values()) if found else frozenset()
-    return dict.fromkeys(SNIPPETS, words)
+def _highlight_terms(q: Query, searcher: Searcher) -> dict[str, Wanted]:
+    """Every word and phrase the query looked for, in any analysed field, to be marked in every snippet."""
+    found = query_terms(q, searcher.reader(), S.FIELD_WEIGHTS).values()
+    wanted = Wanted(frozenset().union(*(w.terms for w in found)),
+                    tuple(sorted(set().union(*(w.phrases for w in found)))))
+    return dict.fromkeys(SNIPPETS, wanted)
 
 
-#: The most index words one wildcard may stand for: each is a posting list to merge.
+#: The most index words one wildcard or range may stand for: each is a posting list to merge.
 MAX_EXPANSIONS = 500
 
 
+def _expansion_text(leaf: Query) -> tuple[str, str, str]:
+    """How a multi-word leaf reads in a message: its text, where it starts in the query, and the advice.
+
+    Where it starts is the text of a wildcard, or either bracket of a range.
+    """
+    if isinstance(leaf, query.TermRange):
+        start, end = leaf.start or "", leaf.end or ""
+        return f"[{start} TO {end}]".replace("[ TO", "[TO").replace(" ]", "]"), "[{", "narrow the range"
+    text = leaf.text + ("*" if isinstance(leaf, query.Prefix) else "")
+    return text, leaf.text, "add letters to narrow it"
+
+
 def _check_expansions(q: Query, reader, text: str) -> None:
-    """Refuse a wildcard that matches too many words of this index (it would be slow)."""
+    """Refuse a wildcard or a range of words that matches too many words of this index (it would be slow)."""
     for leaf in q.leaves():
-        if isinstance(leaf, (query.Prefix, query.Wildcard)):
+        if isinstance(leaf, query.MultiTerm):
             count = sum(1 for _ in itertools.islice(leaf._btexts(reader), MAX_EXPANSIONS + 1))
             if count > MAX_EXPANSIONS:
-                pattern = leaf.text + ("*" if isinstance(leaf, query.Prefix) else "")
-                position = text.lower().find(leaf.text.lower())
-                raise QuerySyntaxError(f"{pattern!r} matches more than {MAX_EXPANSIONS} words in the index: "
-                                       f"add letters to narrow it", text, position if position >= 0 else None)
+                shown, needle, advice = _expansion_text(leaf)
+                if needle == "[{":
+                    found = re.search(r"[\[{]", text)
+                    position = found.start() if found else -1
+                else:
+                    position = text.lower().find(needle.lower())
+                raise QuerySyntaxError(f"{shown!r} matches more than {MAX_EXPANSIONS} words in the index: {advice}",
+                                       text, position if position >= 0 else None)
 
 
 class NewsCollector(collectors.WrappingCollector):
@@ -317,8 +337,8 @@ class NewsCollector(collectors.WrappingCollector):
     ``story_of(docnum)`` gives the story key of a document with copies
     (``None`` otherwise): of each story only the best document is kept
     (highest score, or first in a sorted order), and a document of a story
-    in ``seen`` is skipped. Past ``deadline`` (a :func:`time.perf_counter`
-    value) it raises :class:`whoosh.searching.TimeLimit`.
+    in ``seen`` is skipped. Past ``deadline`` (a
+    :class:`~searchnews.search.budget.Deadline`) it raises :class:`whoosh.searching.TimeLimit`.
     """
 
     def __init__(self, child, *, allow=None, restrict=None, story_of=None, seen=frozenset(), deadline=None):
@@ -353,7 +373,7 @@ class NewsCollector(collectors.WrappingCollector):
             self.deadline
         offset = self.offset
         for count, sub_docnum in enumerate(child.matches()):
-            if deadline is not None and count % 64 == 0 and time.perf_counter() > deadline:
+            if deadline is not None and count % 64 == 0 and deadline.expired():
                 raise TimeLimit
             docnum = offset + sub_docnum
             if (allow is not None and docnum not in allow) or (restrict is not None and docnum in restrict):
@@ -372,6 +392,12 @@ class NewsCollector(collectors.WrappingCollector):
                             self.dropped.add(best[1])  # taken out of the list at the end
                         else:
                             child.remove(best[1])
+                            # Whoosh's remove() sets the least score a document needs to enter the
+                            # top N as if the list were still full; the next segment's matcher then
+                            # skips blocks below it while there is room (hits went missing on indexes
+                            # of several segments). A list with room takes any score.
+                            if len(child.items) < getattr(child, "limit", math.inf):
+                                child.minscore = 0
                     self.best[key] = (sort_key, docnum)
             child.collect(sub_docnum)
 
@@ -382,7 +408,7 @@ class NewsCollector(collectors.WrappingCollector):
 
 
 def top_results(searcher: Searcher, q: Query, limit: int, mask: Query | None = None,
-                deadline: float | None = None, sortedby=None, allow: Allowed | None = None,
+                deadline: Deadline | None = None, sortedby=None, allow: Allowed | None = None,
                 story_of=None, seen: frozenset[str] | set[str] = frozenset()):
     """``searcher.search(q, limit=limit, mask=mask)`` without Whoosh's matcher replacement.
 
@@ -392,7 +418,7 @@ def top_results(searcher: Searcher, q: Query, limit: int, mask: Query | None = N
     "sophie bushtucker appleton show" on BBC + Reuters lost the one article
     with all four words from its top 10. Block-quality skipping stays on.
 
-    With a ``deadline`` (a :func:`time.perf_counter` value) the search stops
+    With a ``deadline`` (a :class:`~searchnews.search.budget.Deadline`) the search stops
     there and the results hold the best hits found so far, with the
     attribute ``partial`` set to true (it is false otherwise). ``sortedby``
     (a Whoosh facet) orders the hits by it instead of by score; ``allow``
@@ -406,7 +432,7 @@ def top_results(searcher: Searcher, q: Query, limit: int, mask: Query | None = N
     if deadline is not None:
         # At least MIN_BUDGET: on a starved machine the setup may have used the whole time limit,
         # and a page of the hits found in a tenth of a second beats an empty one.
-        deadline = max(deadline, time.perf_counter() + MIN_BUDGET)
+        deadline = deadline.extended(MIN_BUDGET)
     collector = NewsCollector(inner, allow=allow.docs if allow is not None else None, restrict=mask,
                               story_of=story_of, seen=seen, deadline=deadline)
     partial = False
@@ -419,14 +445,20 @@ def top_results(searcher: Searcher, q: Query, limit: int, mask: Query | None = N
     return results
 
 
-def _count(results, q: Query, searcher: Searcher, deadline: float) -> tuple[int, bool]:
+def _count(results, q: Query, searcher: Searcher, deadline: Deadline) -> tuple[int, bool]:
     """The number of matches, and whether it is only an estimate (past the deadline)."""
-    if results.partial or time.perf_counter() > deadline:
-        return max(results.scored_length(), q.estimate_size(searcher.reader())), True
+    if results.partial or deadline.expired():
+        return max(results.scored_length(), _estimate(q, searcher)), True
     return len(results), False
 
 
-def _count_docs(q: Query, searcher: Searcher, deadline: float, allow: Allowed | None = None,
+def _estimate(q: Query, searcher: Searcher, allow: Allowed | None = None) -> int:
+    """Whoosh's estimate of the matches of ``q`` (a sum over its terms), at most the articles there are."""
+    bound = searcher.doc_count() if allow is None else len(allow.docs)
+    return min(q.estimate_size(searcher.reader()), bound)
+
+
+def _count_docs(q: Query, searcher: Searcher, deadline: Deadline, allow: Allowed | None = None,
                 fold: dict[int, str] | None = None) -> tuple[int, bool, int | None]:
     """Count the documents matching ``q`` (within ``allow``) without scoring; estimate once past the deadline.
 
@@ -439,8 +471,8 @@ def _count_docs(q: Query, searcher: Searcher, deadline: float, allow: Allowed | 
     for count, docnum in enumerate(matching_docs(q, searcher, allow), 1):
         if fold is not None and docnum in fold:
             members.append(docnum)
-        if count % 4096 == 0 and time.perf_counter() > deadline:
-            return max(count, q.estimate_size(searcher.reader())), True, None
+        if count % 4096 == 0 and deadline.expired():
+            return max(count, _estimate(q, searcher, allow)), True, None
     folded = len(members) - len({fold[d] for d in members}) if fold is not None else None
     return count, False, folded
 
@@ -514,15 +546,31 @@ class SearchOptions:
     suggest: bool = True
 
     def __post_init__(self) -> None:
-        if not isinstance(self.limit, int) or not 1 <= self.limit <= MAX_LIMIT:
-            raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
-        if not isinstance(self.offset, int) or self.offset < 0:
-            raise ValueError("offset must be 0 or more")
-        if self.sort not in SORTS:
-            raise FilterError(f"--sort: {self.sort!r} is not an order; use one of {', '.join(SORTS)}")
-        if self.recency is not None and self.sort != "relevance":
-            raise FilterError("--recency favours recent articles in relevance ranking; it cannot be combined "
-                              f"with --sort {self.sort}")
+        """Check every option; :class:`ArgumentError` (or :class:`FilterError`) names the one at fault."""
+        if not _is_int(self.limit) or not 1 <= self.limit <= MAX_LIMIT:
+            raise ArgumentError("limit", f"{{limit}} is the number of hits on a page, a whole number from 1 to "
+                                         f"{MAX_LIMIT}, not {quoted(self.limit)}")
+        if not _is_int(self.offset) or self.offset < 0:
+            raise ArgumentError("offset", f"{{offset}} is the rank of a page's first hit, a whole number from 0, "
+                                          f"not {quoted(self.offset)}")
+        for name in ("highlight", "collapse", "facets", "suggest"):
+            if not isinstance(getattr(self, name), bool):
+                raise ArgumentError(name, f"{{{name}}} is True or False, not {quoted(getattr(self, name))}")
+        if not isinstance(self.filters, Filters):
+            raise ArgumentError("filters", f"{{filters}} is a Filters value, not {quoted(self.filters)}")
+        if not isinstance(self.sort, str) or self.sort not in SORTS:
+            raise FilterError("sort", f"{{sort}}: {quoted(self.sort)} is not an order; use one of {', '.join(SORTS)}")
+        if self.recency is not None:
+            if not isinstance(self.recency, dt.timedelta) or self.recency <= dt.timedelta(0):
+                raise FilterError("recency", f"{{recency}} is a half-life longer than zero (a timedelta, or text "
+                                             f"such as 30d), not {quoted(self.recency)}")
+            if self.sort != "relevance":
+                raise FilterError("recency", "{recency} favours recent articles in relevance ranking; it cannot be "
+                                             f"combined with {{sort}} {self.sort}")
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 class SearchContext:
@@ -561,31 +609,24 @@ class SearchContext:
             cache[filters] = Allowed(set(docs), tuple(docs))
         return cache[filters]
 
-    # -- dates
+    # -- per-article values
     @cached_property
-    def _dates(self):
-        return self.searcher.reader().column_reader(S.DATE, translate=False)
-
-    @cached_property
-    def _no_date(self) -> int:
-        return self.searcher.schema[S.DATE].default
+    def columns(self) -> Columns:
+        """The dates, sources and languages of the searcher's documents (:mod:`searchnews.search.columns`)."""
+        return columns_of(self.searcher.reader())
 
     def date_value(self, docnum: int) -> int | None:
         """The publication time of a document as the index stores it (a sortable integer), or ``None``."""
-        raw = self._dates[docnum]
-        return None if raw == self._no_date else raw
+        return self.columns.date_value(docnum)
 
     def date_of(self, docnum: int) -> dt.datetime | None:
-        raw = self.date_value(docnum)
-        return None if raw is None else long_to_datetime(raw)
+        """The publication time of a document, or ``None``."""
+        return self.columns.date_of(docnum)
 
     @cached_property
     def newest(self) -> int | None:
         """The newest publication time in the index (not after now), as stored; ``None`` if no dates."""
-        now = datetime_to_long(dt.datetime.now())
-        values = [v for v in (self.date_value(d) for d in self.searcher.reader().all_doc_ids())
-                  if v is not None and v <= now]
-        return max(values) if values else None
+        return self.columns.newest()
 
     # -- stories
     @cached_property
@@ -633,9 +674,7 @@ class SearchContext:
             docnum = self.searcher.document_number(**{S.ID: other})
             if docnum is None:
                 continue
-            stored = self.searcher.stored_fields(docnum)
-            found.append(Copy(id=other, headline=stored.get(S.HEADLINE, ""), source=stored.get(S.SOURCE) or None,
-                              date=S.stored_date(stored.get(S.PUBLISHED)), path=stored.get(S.PATH) or None))
+            found.append(documents.copy(self.searcher.stored_fields(docnum)))
         return tuple(sorted(found, key=lambda c: (c.date is None, c.date or dt.datetime.min, c.id)))
 
     # -- scoring
@@ -713,7 +752,7 @@ def _fold_by_visiting(q: Query, searcher: Searcher, context: SearchContext | Non
 
 
 def _folded(q: Query, searcher: Searcher, context: SearchContext | None, allow: Allowed | None = None,
-            deadline: float | None = None) -> int:
+            deadline: Deadline | None = None) -> int:
     """How many articles matching ``q`` are copies of another matching article (folded into its hit).
 
     When few articles have copies, the query's matchers skip from one of
@@ -725,7 +764,7 @@ def _folded(q: Query, searcher: Searcher, context: SearchContext | None, allow: 
     story_docs = context.story_docs
     visit = _fold_by_visiting(q, searcher, context)
     if visit is not None:
-        _count, partial, folded = _count_docs(q, searcher, deadline if deadline is not None else math.inf, allow,
+        _count, partial, folded = _count_docs(q, searcher, deadline or Deadline.never(), allow,
                                               visit)
         return 0 if partial or folded is None else folded
     members = sorted(d for d in story_docs if allow is None or d in allow.docs)
@@ -756,38 +795,22 @@ def _matching_among(q: Query, searcher: Searcher, docnums) -> Iterator[int]:
 # facets
 
 
-def _month(context: SearchContext, docnum: int) -> str | None:
-    date = context.date_of(docnum)
-    return f"{date.year:04d}-{date.month:02d}" if date else None
-
-
-def count_facets(q: Query, searcher: Searcher, context: SearchContext, deadline: float,
+def count_facets(q: Query, searcher: Searcher, context: SearchContext, deadline: Deadline,
                  allow: Allowed | None = None) -> tuple[Facets, bool]:
     """Counts of the articles matching ``q`` by source, month and language; true when cut short by the deadline."""
-    reader = searcher.reader()
-    source_column = reader.column_reader(S.SOURCE)
-    language_column = reader.column_reader(S.LANGUAGE)
-    sources: Counter[str | None] = Counter()
-    months: Counter[str | None] = Counter()
-    languages: Counter[str | None] = Counter()
-    count = 0
+    docnums: list[int] = []
     partial = False
     for count, docnum in enumerate(matching_docs(q, searcher, allow), 1):
-        sources[_column_text(source_column[docnum])] += 1
-        months[_month(context, docnum)] += 1
-        languages[_column_text(language_column[docnum])] += 1
-        if count % 4096 == 0 and time.perf_counter() > deadline:
+        docnums.append(docnum)
+        if count % 4096 == 0 and deadline.expired():
             partial = True
             break
-    ordered_months = sorted(months.items(), key=lambda item: (item[0] is None, item[0] or ""))
-    return Facets(articles=count, sources=tuple(sources.most_common()), months=tuple(ordered_months),
-                  languages=tuple(languages.most_common())), partial
-
-
-def _column_text(value) -> str | None:
-    if isinstance(value, bytes):
-        value = value.decode("utf-8", "replace")
-    return value or None
+    columns = context.columns
+    found = np.asarray(docnums, dtype=np.int64)
+    return Facets(articles=len(docnums),
+                  sources=tuple(columns.counts(columns.sources, columns.source_names, found)),
+                  months=tuple(columns.months(found)),
+                  languages=tuple(columns.counts(columns.languages, columns.language_names, found))), partial
 
 
 # ---------------------------------------------------------------------------
@@ -824,7 +847,7 @@ def run_search(searcher: Searcher, text: str, options: SearchOptions | None = No
     options = options or SearchOptions(**kwargs)
     context = context or SearchContext(searcher)
     started = time.perf_counter()
-    deadline = started + TIME_LIMIT
+    deadline = Deadline.after(TIME_LIMIT)
     # 1. parse
     strict_parsed, loose_parsed = parse_query(text, searcher.schema)
     _check_expansions(strict_parsed, searcher.reader(), text)
@@ -879,15 +902,18 @@ def run_search(searcher: Searcher, text: str, options: SearchOptions | None = No
     folded = strict_folded
     if tiered and (options.sort == "relevance" or listed is loose):
         # Every article with all the words has some: count the any-word matches (no scoring),
-        # and the copies among them in the same pass when that is the cheaper way.
-        total, loose_partial, folded = _count_docs(loose, searcher, deadline, allow,
-                                                   _fold_by_visiting(loose, searcher, story_context))
+        # and the copies among them in the same pass when that is the cheaper way. Except where
+        # a stop word of an article's language matched it through the language filter, which
+        # the any-word query leaves out ("la le" matches every French article with all its
+        # words, none with some): then count both.
+        counted = query.Or([strict, loose]) if _has_language_filter(strict) else loose
+        total, loose_partial, folded = _count_docs(counted, searcher, deadline, allow,
+                                                   _fold_by_visiting(counted, searcher, story_context))
         partial = partial or loose_partial
-        counted = loose
     if partial:
         folded = 0
     elif folded is None:
-        folded = _folded(counted, searcher, story_context, allow, deadline + TIME_LIMIT)
+        folded = _folded(counted, searcher, story_context, allow, deadline.plus(TIME_LIMIT))
     facets = None
     if options.facets:
         facets, facets_partial = count_facets(strict if strict_total or not tiered else loose, searcher, context,
@@ -925,7 +951,7 @@ def matching_dates(searcher: Searcher, text: str, filters: Filters | None = None
     list short.
     """
     context = context or SearchContext(searcher)
-    deadline = time.perf_counter() + TIME_LIMIT * 4
+    deadline = Deadline.after(TIME_LIMIT * 4)
     strict_parsed, loose_parsed = parse_query(text, searcher.schema)
     _check_expansions(strict_parsed, searcher.reader(), text)
     allow = context.allowed(filters)
@@ -937,7 +963,7 @@ def matching_dates(searcher: Searcher, text: str, filters: Filters | None = None
     dates = []
     for count, docnum in enumerate(docnums, 1):
         dates.append(context.date_of(docnum))
-        if count % 4096 == 0 and time.perf_counter() > deadline:
+        if count % 4096 == 0 and deadline.expired():
             return dates, True
     return dates, False
 
@@ -960,6 +986,7 @@ def similar_articles(searcher: Searcher, article_id: str, options: SearchOptions
     options = options or SearchOptions()
     context = context or SearchContext(searcher)
     started = time.perf_counter()
+    deadline = Deadline.after(TIME_LIMIT)
     docnum = searcher.document_number(**{S.ID: article_id})
     if docnum is None:
         raise ArticleNotFound(f"no article with id {article_id!r}")
@@ -985,15 +1012,17 @@ def similar_articles(searcher: Searcher, article_id: str, options: SearchOptions
     seen = {context.stories[article_id]} if article_id in context.stories else set()
     facet = None if options.sort == "relevance" else _date_facet(context, newest=options.sort == "newest")
     kept, results = _collapsed(
-        lambda k, story_of, shown: top_results(searcher, q, k, mask=mask, deadline=started + TIME_LIMIT,
+        lambda k, story_of, shown: top_results(searcher, q, k, mask=mask, deadline=deadline,
                                                sortedby=facet, allow=allow, story_of=story_of, seen=shown),
         wanted, story_context, seen)
-    terms = dict.fromkeys(SNIPPETS, frozenset(term for term, _ in key_terms)) if options.highlight else None
+    if facet is not None:  # a date order: the collector's "scores" are sort keys
+        kept = [(docnum, 0.0) for docnum, _ in kept]
+    terms = dict.fromkeys(SNIPPETS, Wanted(frozenset(term for term, _ in key_terms))) if options.highlight else None
     hits = _page(kept[options.offset:wanted], searcher, terms, story_context, options.collapse)
     others = query.AndNot(q, mask)
-    total, partial, _ = _count_docs(others, searcher, started + TIME_LIMIT, allow)
+    total, partial, _ = _count_docs(others, searcher, deadline, allow)
     return SearchResults(query=label, total=total, hits=tuple(hits), took=time.perf_counter() - started,
                          offset=options.offset, partial=partial or results.partial,
                          collapsed=0 if partial else _folded(others, searcher, story_context, allow,
-                                                             started + 2 * TIME_LIMIT),
+                                                             deadline.plus(TIME_LIMIT)),
                          sort=options.sort)

@@ -39,13 +39,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import SearchnewsError
+from ..errors import ArgumentError, MissingDependency, SearchnewsError, quoted
 
 __all__ = [
     "AUTO_DAY_MAX_DAYS",
     "AUTO_WEEK_MAX_DAYS",
     "BUCKET_SIZES",
     "MAX_BAR_ROWS",
+    "MAX_BUCKETS",
     "PLOT_FORMATS",
     "Bucket",
     "Timeline",
@@ -62,6 +63,9 @@ AUTO_DAY_MAX_DAYS = 45
 AUTO_WEEK_MAX_DAYS = 366
 #: Timelines with more buckets than this are drawn as a calendar chart.
 MAX_BAR_ROWS = 60
+#: The most buckets a timeline may have: every month of the calendar (years 1 to 9999) fits, the
+#: days of more than 300 years do not (a date of 0001-01-01 in a corpus of 2022 asks for 738,000).
+MAX_BUCKETS = 120_000
 #: The image formats :func:`plot` writes, by file extension.
 PLOT_FORMATS = ("png", "svg", "pdf")
 
@@ -86,8 +90,12 @@ class Bucket:
             year, week, _ = self.start.isocalendar()
             return f"{year}-W{week:02d}"
         if self.by == "month":
-            return f"{self.start.year}-{self.start.month:02d}"
+            return f"{self.start.year:04d}-{self.start.month:02d}"
         return self.start.isoformat()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: ``start`` (ISO 8601), ``label`` and ``count``."""
+        return {"start": self.start.isoformat(), "label": self.label, "count": self.count}
 
 
 @dataclass(frozen=True)
@@ -119,8 +127,7 @@ class Timeline:
             "by": self.by,
             "total": self.total,
             "undated": self.undated,
-            "buckets": [{"start": bucket.start.isoformat(), "label": bucket.label, "count": bucket.count}
-                        for bucket in self.buckets],
+            "buckets": [bucket.to_dict() for bucket in self.buckets],
         }
 
 
@@ -132,12 +139,25 @@ def _bucket_start(day: dt.date, by: str) -> dt.date:
     return day
 
 
-def _next_start(start: dt.date, by: str) -> dt.date:
-    if by == "week":
-        return start + dt.timedelta(days=7)
+def _next_start(start: dt.date, by: str) -> dt.date | None:
+    """The first day of the next bucket; ``None`` past the end of the calendar (9999-12-31)."""
+    try:
+        if by == "week":
+            return start + dt.timedelta(days=7)
+        if by == "month":
+            return dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        return start + dt.timedelta(days=1)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _bucket_count(first: dt.date, last: dt.date, by: str) -> int:
+    """How many buckets of size ``by`` run from the one holding ``first`` to the one holding ``last``."""
     if by == "month":
-        return dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
-    return start + dt.timedelta(days=1)
+        return (last.year - first.year) * 12 + last.month - first.month + 1
+    if by == "week":
+        return (_bucket_start(last, by) - _bucket_start(first, by)).days // 7 + 1
+    return (last - first).days + 1
 
 
 def _auto(first: dt.date, last: dt.date) -> str:
@@ -154,10 +174,11 @@ def build_timeline(query: str, dates: Iterable[dt.datetime | dt.date | None], by
 
     ``by`` is ``"day"``, ``"week"``, ``"month"`` or ``"auto"`` (see the
     module's terms; with no dated article it gives ``"day"``). Any other value
-    raises :class:`ValueError`. ``query`` is only recorded, for titles.
+    raises :class:`ArgumentError`, as does a span of more than
+    :data:`MAX_BUCKETS` buckets. ``query`` is only recorded, for titles.
     """
-    if by != "auto" and by not in BUCKET_SIZES:
-        raise ValueError(f"by must be one of auto, {', '.join(BUCKET_SIZES)}, not {by!r}")
+    if not isinstance(by, str) or (by != "auto" and by not in BUCKET_SIZES):
+        raise ArgumentError("by", f"{{by}} is a bucket size: auto, {', '.join(BUCKET_SIZES)}, not {quoted(by)}")
     days: list[dt.date] = []
     undated = 0
     for value in dates:
@@ -171,10 +192,16 @@ def build_timeline(query: str, dates: Iterable[dt.datetime | dt.date | None], by
     first, last = min(days), max(days)
     if by == "auto":
         by = _auto(first, last)
+    size = _bucket_count(first, last, by)
+    if size > MAX_BUCKETS:
+        raise ArgumentError("by", f"{{by}} {by} would give {size:,} buckets from {first} to {last} (the most is "
+                                  f"{MAX_BUCKETS:,}): use a larger bucket size, or narrow the dates with {{since}} "
+                                  f"and {{until}}")
     counts = Counter(_bucket_start(day, by) for day in days)
     buckets = []
-    start, end = _bucket_start(first, by), _bucket_start(last, by)
-    while start <= end:
+    start: dt.date | None = _bucket_start(first, by)
+    end = _bucket_start(last, by)
+    while start is not None and start <= end:
         buckets.append(Bucket(start=start, count=counts.get(start, 0), by=by))
         start = _next_start(start, by)
     return Timeline(query=query, by=by, buckets=tuple(buckets), total=total, undated=undated)
@@ -319,13 +346,15 @@ def plot(timeline: Timeline, path: str | os.PathLike[str]) -> None:
         from matplotlib.figure import Figure
         from matplotlib.ticker import MaxNLocator
     except ImportError:
-        raise SearchnewsError("--plot needs matplotlib: pip install 'searchnews[plot]'") from None
+        raise MissingDependency("plotting a timeline needs matplotlib: pip install 'searchnews[plot]'",
+                                "plot") from None
 
     figure = Figure(figsize=(10, 4), layout="constrained")
     axes = figure.add_subplot()
     if timeline.buckets:
         starts = [bucket.start for bucket in timeline.buckets]
-        widths = [(_next_start(bucket.start, bucket.by) - bucket.start).days * 0.85 for bucket in timeline.buckets]
+        widths = [((_next_start(bucket.start, bucket.by) or dt.date.max) - bucket.start).days * 0.85
+                  for bucket in timeline.buckets]
         axes.bar(starts, [bucket.count for bucket in timeline.buckets], width=widths, align="edge", color="#2a7ab0")
     else:
         axes.text(0.5, 0.5, "no dated articles", ha="center", va="center", transform=axes.transAxes)
