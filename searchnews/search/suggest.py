@@ -70,8 +70,8 @@ from whoosh.support.charset import accent_map
 from ..errors import QuerySyntaxError
 from ..index import schema as S
 from ..index.analysis import STOPS, WORD, analysis_language, is_stop, term_of
+from .parse import index_languages
 from .querysyntax import check_query
-from .searching import index_languages
 
 __all__ = [
     "DF_RATIO",
