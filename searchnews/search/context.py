@@ -212,15 +212,31 @@ class SearchContext:
                 return int(self.story[docnum])
         return None
 
+    @cached_property
+    def _story_members(self) -> dict[str, list[int]]:
+        """Story key to the document numbers of its live articles."""
+        groups: dict[str, list[int]] = {}
+        for docnum, key in self.story_docs.items():
+            groups.setdefault(key, []).append(docnum)
+        return groups
+
+    def story_members_of(self, docnum: int) -> list[int]:
+        """The live documents of the story of ``docnum``, itself included (empty when it has no copies)."""
+        key = self.story_docs.get(docnum)
+        return list(self._story_members[key]) if key is not None else []
+
+    def copies_of(self, docnum: int) -> tuple[Copy, ...]:
+        """The other live articles of the story of document ``docnum``, oldest first (empty when it has none)."""
+        key = self.story_docs.get(docnum)
+        if key is None:
+            return ()
+        found = [documents.copy(self.searcher.stored_fields(other)) for other in self._story_members[key]
+                 if other != docnum]
+        return tuple(sorted(found, key=lambda c: (c.date is None, c.date or dt.datetime.min, c.id)))
+
     def copies(self, article_id: str) -> tuple[Copy, ...]:
         """The other articles of the story of ``article_id`` (empty when it has none)."""
-        key = self.stories.get(article_id)
-        found = []
-        for other in self.members.get(key, ()) if key else ():
-            if other == article_id:
-                continue
-            docnum = self.searcher.document_number(**{S.ID: other})
-            if docnum is None:
-                continue
-            found.append(documents.copy(self.searcher.stored_fields(docnum)))
-        return tuple(sorted(found, key=lambda c: (c.date is None, c.date or dt.datetime.min, c.id)))
+        if article_id not in self.stories:
+            return ()
+        docnum = self.searcher.document_number(**{S.ID: article_id})
+        return () if docnum is None else self.copies_of(docnum)

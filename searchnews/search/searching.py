@@ -173,7 +173,7 @@ def page_hits(kept: list[tuple[int, float]], searcher: Searcher, terms, context:
     story_docs = context.story_docs if collapse and context is not None else {}
     for docnum, score in kept:
         stored = searcher.stored_fields(docnum)
-        copies = context.copies(stored[S.ID]) if docnum in story_docs else ()
+        copies = context.copies_of(docnum) if docnum in story_docs else ()
         hits.append(_hit(stored, score, terms, copies))
     return hits
 

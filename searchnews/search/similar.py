@@ -70,8 +70,7 @@ def similar_articles(searcher: Searcher, article_id: str, options: SearchOptions
         return SearchResults(query=label, total=0, hits=(), took=time.perf_counter() - started,
                              offset=options.offset, sort=options.sort)
     q: Query = query.Or([query.Term(S.TEXT, term, boost=weight) for term, weight in terms])
-    own = [docnum] + [d for d in (searcher.document_number(**{S.ID: c.id}) for c in context.copies(article_id))
-                      if d is not None]
+    own = context.story_members_of(docnum) or [docnum]
     evaluator = context.evaluator(Deadline.after(TIME_LIMIT).extended(MIN_BUDGET))
     allowed = context.allowed(options.filters)
     story = context.story if options.collapse else None
