@@ -189,3 +189,28 @@ def _alive(pid: int) -> bool:
         except ProcessLookupError:
             return False
         return True
+
+
+def test_workers_learn_each_folder_as_one_process_does(tmp_path, sample_corpus):
+    from searchnews.index.workers import WorkerPool
+    from searchnews.ingest.learning import learn_boilerplate
+
+    files = [item for item in walk([sample_corpus]) if isinstance(item, SourceFile)]
+    index = NewsIndex.create(tmp_path / "ix")
+    with index, WorkerPool(index.path, 2) as pool:
+        learned = pool.learn(files).learned()
+    alone = learn_boilerplate(files)
+    assert learned.groups == alone.groups and learned.counts == alone.counts
+    assert len(alone) > 0  # the sample corpus has a folder of AFP dispatches with their disclaimer
+
+
+def test_story_signatures_are_computed_once_per_article_by_whoever_indexes_it(tmp_path, sample_corpus, monkeypatch):
+    from searchnews.index import stories
+
+    calls = []
+    real = stories.signature
+    monkeypatch.setattr(stories, "signature", lambda body: calls.append(1) or real(body))
+    index, report = build(tmp_path / "ix", sample_corpus, workers=1)
+    with index:
+        assert report.added == 45 and len(calls) == 45  # not again when the story table is brought up to date
+        assert index.stats().copies > 0
