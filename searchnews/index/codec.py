@@ -66,7 +66,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import numpy as np
+from whoosh.analysis import IDTokenizer
 from whoosh.codec import whoosh3 as w3
+from whoosh.fields import ID as IDField
 from whoosh.filedb import filetables
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import _DEF_INDEX_NAME, FileIndex
@@ -328,6 +330,9 @@ class _FieldBuffer:
             and field.format.field_boost == 1.0
         self._analyse = terms
         self.scorable = field.scorable
+        # An ID field whose analyser is Whoosh's IDTokenizer alone: its value is its only term.
+        self.whole = (isinstance(field, IDField) and type(field.analyzer) is IDTokenizer and not self.positional
+                      and not field.scorable)
         self.vocab: dict = {}
         self.ids = array("i")
         self.docs = array("i")  # fast path: one entry per document; otherwise one per token
@@ -348,11 +353,19 @@ class _FieldBuffer:
             terms = self._analyse(value)
             if not terms:
                 return 0
-            setdefault = vocab.setdefault
-            self.ids.extend([setdefault(term, len(vocab)) for term in terms])
+            try:  # most words of a document are in the segment's vocabulary already
+                found = [vocab[term] for term in terms]
+            except KeyError:
+                setdefault = vocab.setdefault
+                found = [setdefault(term, len(vocab)) for term in terms]
+            self.ids.extend(found)
             self.docs.append(docnum)
             self.counts.append(len(terms))
             return len(terms) if self.scorable else 0
+        if self.whole:  # an ID field: the value is the one term
+            self.ids.append(vocab.setdefault(value.encode("utf-8"), len(vocab)))
+            self.docs.append(docnum)
+            return 0
         length = 0
         fmt = self.field.format
         for tbytes, freq, _weight, vbytes in self.field.index(value):
