@@ -457,13 +457,29 @@ class _Postings:
         return _Postings(self.terms, self.term[keep], self.doc[keep], self.freq[keep], positions)
 
 
+#: Postings whose positions are gathered at a time when posting lists are reordered (bounds the memory of a merge).
+GATHER_CHUNK = 1 << 20
+
+
 def _gather_positions(positions: np.ndarray, freq: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """The positions of postings reordered by ``order`` (each posting owns ``freq`` consecutive positions)."""
+    """The positions of postings reordered by ``order`` (each posting owns ``freq`` consecutive positions).
+
+    Done :data:`GATHER_CHUNK` postings at a time, so that the index arrays it
+    needs stay small however big the merge.
+    """
     starts = np.cumsum(freq, dtype=np.int64) - freq
-    new_freq = freq[order]
-    new_starts = np.cumsum(new_freq, dtype=np.int64) - new_freq
-    shift = np.repeat(starts[order] - new_starts, new_freq)
-    return positions[np.arange(len(shift), dtype=np.int64) + shift]
+    new_freq = freq[order].astype(np.int64)
+    out = np.empty(int(new_freq.sum()), dtype=positions.dtype)
+    written = 0
+    for low in range(0, len(order), GATHER_CHUNK):
+        chosen = order[low:low + GATHER_CHUNK]
+        counts = new_freq[low:low + GATHER_CHUNK]
+        total = int(counts.sum())
+        local = np.cumsum(counts) - counts
+        index = np.repeat(starts[chosen] - local, counts) + np.arange(total, dtype=np.int64)
+        out[written:written + total] = positions[index]
+        written += total
+    return out
 
 
 class ArrayFieldWriter:

@@ -154,6 +154,19 @@ def merge_segments(ix, segments: Sequence) -> object:
         raise
 
 
+#: A merge writes segments of at most about this many documents (its memory grows with them).
+MAX_MERGE_DOCS = 150_000
+
+
+def merge_groups(segments: Sequence, shares: int) -> list[list]:
+    """The groups ``segments`` are merged in: one per worker, more when that would make a segment too big.
+
+    Each group becomes one segment of at most about :data:`MAX_MERGE_DOCS` documents.
+    """
+    total = sum(s.doc_count_all() for s in segments)
+    return _balance_segments(segments, max(shares, -(-total // MAX_MERGE_DOCS)))
+
+
 def _balance_segments(segments: Sequence, shares: int) -> list[list]:
     """Split segments into ``shares`` groups of about equal document counts."""
     groups: list[list] = [[] for _ in range(shares)]
@@ -320,10 +333,10 @@ class WorkerPool:
         return self._collect(len(shares), lambda result: None).counts
 
     def merge(self, segments: Sequence) -> list:
-        """Merge ``segments`` into one new segment per worker; returns the new segments."""
-        groups = _balance_segments(segments, self.count)
-        for jobs, group in zip(self._jobs, groups, strict=False):
-            jobs.put(("merge", group, {}))
+        """Merge ``segments`` into new segments (see :func:`merge_groups`), spread over the workers."""
+        groups = merge_groups(segments, self.count)
+        for number, group in enumerate(groups):
+            self._jobs[number % self.count].put(("merge", group, {}))
         return self._collect(len(groups), lambda result: None).segments
 
     def _collect(self, pending: int, on_file: Callable[[FileResult], None]) -> RoundResult:
@@ -382,5 +395,5 @@ class InProcess:
         return count_lines(files)
 
     def merge(self, segments: Sequence) -> list:
-        merged = merge_segments(self.ix, segments)
-        return [merged] if merged is not None else []
+        merged = (merge_segments(self.ix, group) for group in merge_groups(segments, 1))
+        return [segment for segment in merged if segment is not None]

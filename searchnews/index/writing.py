@@ -719,11 +719,23 @@ class _Run:
             self.pending = {}
 
     def _to_merge(self, shares: int = 1) -> list:
-        """The segments to merge so that at most :data:`MAX_SEGMENTS` remain (none when there are few)."""
+        """The smallest segments to merge so that at most :data:`MAX_SEGMENTS` remain (none when there are few).
+
+        A merge writes segments of at most about ``MAX_MERGE_DOCS`` documents
+        (:func:`searchnews.index.workers.merge_groups`); an index too big for
+        :data:`MAX_SEGMENTS` of those keeps one segment per ``MAX_MERGE_DOCS``.
+        """
+        from .workers import MAX_MERGE_DOCS, merge_groups
+
         segments = sorted(self.tx.segments, key=lambda s: s.doc_count_all()) if self.tx else []
-        if len(segments) <= MAX_SEGMENTS:
+        documents = sum(s.doc_count_all() for s in segments)
+        limit = max(MAX_SEGMENTS, -(-documents // MAX_MERGE_DOCS) + shares)
+        if len(segments) <= limit:
             return []
-        return segments[:min(len(segments), len(segments) - MAX_SEGMENTS + shares)]
+        for cut in range(min(len(segments), len(segments) - limit + shares), len(segments) + 1):
+            if len(segments) - cut + len(merge_groups(segments[:cut], shares)) <= limit:
+                return segments[:cut]
+        return segments
 
     # -- the end ---------------------------------------------------------------------------------
     def remove_leftovers(self) -> None:
