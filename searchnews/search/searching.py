@@ -42,7 +42,7 @@ from whoosh.util.times import TimeError, datetime_to_long, long_to_datetime
 
 from ..errors import ArticleNotFound, FilterError, QuerySyntaxError
 from ..index import schema as S
-from ..index.analysis import DEFAULT_LANGUAGE, analysis_language, is_stop, mark_language, term_of
+from ..index.analysis import DEFAULT_LANGUAGE, analysis_language, is_stop, term_of
 from ..models import Copy, Facets, Hit, SearchResults
 from .filters import Filters
 from .highlighting import SNIPPET_CHARS, find_matches, query_terms, snippets
@@ -826,37 +826,36 @@ def run_search(searcher: Searcher, text: str, options: SearchOptions | None = No
     started = time.perf_counter()
     deadline = started + TIME_LIMIT
     # 1. parse
-    strict_parsed, loose_parsed = parse_query(text, searcher.schema)
+    from . import plan as plans  # plan builds on this module's query rewrites
+
+    strict_parsed, loose_parsed = plans.parse(text, searcher.schema)
     _check_expansions(strict_parsed, searcher.reader(), text)
-    tiered = loose_parsed != strict_parsed
     allow = context.allowed(options.filters)
-    languages = context.languages
-    strict = expand_languages(strict_parsed, languages)
-    loose = expand_languages(loose_parsed, languages, stop_filters=False)
+    plan = plans.make_plan(text, strict_parsed, loose_parsed, searcher.reader(), context.languages)
+    strict, loose, tiered = plan.strict, plan.loose, plan.tiered
     scorer = context.recency_searcher(options.recency) if options.recency else searcher
     collapse = options.collapse
     story_context = context if collapse else None
     wanted = options.offset + options.limit
-    terms = _highlight_terms(strict, searcher) if options.highlight else None
+    terms = _highlight_terms(loose if plan.long else strict, searcher) if options.highlight else None
     seen: set[str] = set()
     strict_folded: int | None = None  # counted with the matches when that pass visits them all
     # 2. rank
     if options.sort == "relevance":
-        scored_strict = expand_languages(with_field_boosts(strict_parsed), languages)
+        plan = plans.with_feedback(plan, scorer, allow, deadline)
         kept, strict_results = _collapsed(
-            lambda k, story_of, shown: top_results(scorer, scored_strict, k, deadline=deadline, allow=allow,
+            lambda k, story_of, shown: top_results(scorer, plan.first, k, deadline=deadline, allow=allow,
                                                    story_of=story_of, seen=shown), wanted, story_context, seen)
-        if allow is None and not (story_context and story_context.story_docs):
-            strict_total, partial = _count(strict_results, scored_strict, searcher, deadline)
-        else:  # Whoosh's count would leave out what the collector filtered or folded
+        if not plan.long and allow is None and not (story_context and story_context.story_docs):
+            strict_total, partial = _count(strict_results, plan.first, searcher, deadline)
+        else:  # Whoosh's count would leave out what the collector filtered or folded, or it ranked more
             strict_total, partial, strict_folded = _count_docs(strict, searcher, deadline, allow,
                                                                _fold_by_visiting(strict, searcher, story_context))
             partial = partial or strict_results.partial
         listed = strict
-        if tiered and len(kept) < wanted:
-            loose_scored = expand_languages(with_field_boosts(loose_parsed), languages, stop_filters=False)
+        if plan.rest is not None and len(kept) < wanted:
             more, loose_results = _collapsed(
-                lambda k, story_of, shown: top_results(scorer, loose_scored, k, mask=strict, deadline=deadline,
+                lambda k, story_of, shown: top_results(scorer, plan.rest, k, mask=strict, deadline=deadline,
                                                        allow=allow, story_of=story_of, seen=shown),
                 wanted - len(kept), story_context, seen)
             kept += more
@@ -926,14 +925,15 @@ def matching_dates(searcher: Searcher, text: str, filters: Filters | None = None
     """
     context = context or SearchContext(searcher)
     deadline = time.perf_counter() + TIME_LIMIT * 4
-    strict_parsed, loose_parsed = parse_query(text, searcher.schema)
+    from .plan import make_plan, parse
+
+    strict_parsed, loose_parsed = parse(text, searcher.schema)
     _check_expansions(strict_parsed, searcher.reader(), text)
     allow = context.allowed(filters)
-    q = expand_languages(strict_parsed, context.languages)
-    docnums = list(matching_docs(q, searcher, allow))
-    if not docnums and loose_parsed != strict_parsed:
-        loose = expand_languages(loose_parsed, context.languages, stop_filters=False)
-        docnums = list(matching_docs(loose, searcher, allow))
+    plan = make_plan(text, strict_parsed, loose_parsed, searcher.reader(), context.languages)
+    docnums = list(matching_docs(plan.strict, searcher, allow))
+    if not docnums and plan.tiered:
+        docnums = list(matching_docs(plan.loose, searcher, allow))
     dates = []
     for count, docnum in enumerate(docnums, 1):
         dates.append(context.date_of(docnum))
@@ -950,12 +950,13 @@ def _is_word_term(term: str) -> bool:
 
 def similar_articles(searcher: Searcher, article_id: str, options: SearchOptions | None = None, *,
                      context: SearchContext | None = None) -> SearchResults:
-    """Articles on the same story as ``article_id``: its key terms, searched for (more like this).
+    """Articles on the same story as ``article_id``: its text, searched for as a long query (more like this).
 
-    The key terms are the words that best tell the article apart from the
-    rest of the index (Whoosh's Bo1 expansion model over the all-text
-    field). The article and its copies are left out; ``options`` apply
-    (filters, collapsing, the page; ``sort`` too).
+    The text (headline, captions, body) goes through the same plan as a
+    pasted paragraph (:func:`searchnews.search.plan.text_plan`): its most
+    informative words, weighted by how often the article uses them. The
+    article and its copies are left out; ``options`` apply (filters,
+    collapsing, the page; ``sort`` too).
     """
     options = options or SearchOptions()
     context = context or SearchContext(searcher)
@@ -964,19 +965,16 @@ def similar_articles(searcher: Searcher, article_id: str, options: SearchOptions
     if docnum is None:
         raise ArticleNotFound(f"no article with id {article_id!r}")
     stored = searcher.stored_fields(docnum)
-    language = stored.get(S.LANGUAGE)
     text = S.PARAGRAPH_SEPARATOR.join(x for x in (stored.get(S.HEADLINE), stored.get(S.CAPTIONS),
                                                   stored.get(S.BODY)) if x)
-    # Words only: figures ("1,234", "87") are rare, so the expansion model ranks them high, but two
-    # earnings tables sharing a figure are not the same story.
-    candidates = searcher.key_terms_from_text(S.TEXT, mark_language(text, language), numterms=SIMILAR_TERMS * 3,
-                                              model=SIMILAR_MODEL)
-    key_terms = [(term, weight) for term, weight in candidates if _is_word_term(term)][:SIMILAR_TERMS]
+    from . import plan as plans
+
+    plan = plans.text_plan(text, searcher, context.languages)
     label = f"similar to {article_id}"
-    if not key_terms:
+    if plan is None:
         return SearchResults(query=label, total=0, hits=(), took=time.perf_counter() - started,
                              offset=options.offset, sort=options.sort)
-    q: Query = query.Or([query.Term(S.TEXT, term, boost=weight) for term, weight in key_terms])
+    q = plan.first
     allow = context.allowed(options.filters)
     own = [article_id, *(c.id for c in context.copies(article_id))]
     mask = query.Or([query.Term(S.ID, x) for x in own])
@@ -988,9 +986,9 @@ def similar_articles(searcher: Searcher, article_id: str, options: SearchOptions
         lambda k, story_of, shown: top_results(searcher, q, k, mask=mask, deadline=started + TIME_LIMIT,
                                                sortedby=facet, allow=allow, story_of=story_of, seen=shown),
         wanted, story_context, seen)
-    terms = dict.fromkeys(SNIPPETS, frozenset(term for term, _ in key_terms)) if options.highlight else None
+    terms = _highlight_terms(plan.loose, searcher) if options.highlight else None
     hits = _page(kept[options.offset:wanted], searcher, terms, story_context, options.collapse)
-    others = query.AndNot(q, mask)
+    others = query.AndNot(plan.loose, mask)
     total, partial, _ = _count_docs(others, searcher, started + TIME_LIMIT, allow)
     return SearchResults(query=label, total=total, hits=tuple(hits), took=time.perf_counter() - started,
                          offset=options.offset, partial=partial or results.partial,
