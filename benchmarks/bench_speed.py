@@ -5,6 +5,7 @@ Usage (from the repository root, with the project installed):
     python benchmarks/bench_speed.py                      # 10k and 100k articles, every system
     python benchmarks/bench_speed.py --sizes 10000 100000 300000 --systems searchnews
     python benchmarks/bench_speed.py --sizes 20000 --systems searchnews whoosh fts5 tantivy
+    python benchmarks/bench_speed.py --index DIR          # only the query times of an existing searchnews index
 
 The corpus is BBC News plus Reuters-21578 from ../shared/corpora, repeated with
 distinct ids to each size and written once as JSONL files under
@@ -447,7 +448,14 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--systems", nargs="+", choices=SYSTEMS, default=list(SYSTEMS))
     parser.add_argument("--keep", type=Path, help="keep the indexes in this folder")
+    parser.add_argument("--index", type=Path, help="only time the queries on this existing searchnews index")
     args = parser.parse_args()
+    if args.index:
+        timed = child_query("searchnews", args.index)
+        print(f"Machine: {machine()}\n\n| queries | p50 ms | p95 ms |\n|---|---:|---:|")
+        for label, key in (("short", "plain"), ("short, highlighted", "hl"), ("long", "long")):
+            print(f"| {label} | {timed[key + '_p50']:.1f} | {timed[key + '_p95']:.1f} |")
+        return
     if not (corpora.SHARED / "bbc").is_dir():
         sys.exit(f"the corpora are not at {corpora.SHARED}; set SEARCHNEWS_SHARED_CORPORA")
     rows = []

@@ -46,10 +46,12 @@ Terms:
         articles happen to; it is ranked as one list, every article with a
         scored word by BM25F with the query-word weights.
     proximity
-        For a long query, pairs of consecutive scored words found within
-        :data:`PROXIMITY_SLOP` positions of each other in an article add
-        :data:`PROXIMITY_WEIGHT` times their score (optional: they change the
-        ranking, never which articles match).
+        For a long query, pairs of scored words next to each other in the
+        query (stop words aside) found within :data:`PROXIMITY_SLOP`
+        positions of each other in an article add :data:`PROXIMITY_WEIGHT`
+        times their score (optional: they change the ranking, never which
+        articles match); the most informative pairs, within
+        :data:`MAX_PROXIMITY_PAIRS` and :data:`MAX_PROXIMITY_POSTINGS`.
     pasted text
         A query of more than :data:`PASTED_WORDS` words, without operators,
         that is not valid query syntax (pasted prose often holds ``<``, a
@@ -98,7 +100,9 @@ log = logging.getLogger(__name__)
 #: The most words of one query that decide which articles match (see "scored words").
 MAX_SCORED_WORDS = 24
 #: The most postings the scored words may have in all; the most informative word is scored even past it.
-MAX_POSTINGS = 60_000
+#: Whoosh ranks about 100,000 postings a second here (BM25F with the headline and caption boosts): 0.4 s
+#: of the 0.8 s time limit.
+MAX_POSTINGS = 40_000
 #: Queries of more words than this are long: ranked in one list instead of tiers.
 SHORT_WORDS = 4
 #: BM25's ``k3``: how fast a repeated query word's weight saturates (``math.inf``: it does not;
@@ -107,8 +111,10 @@ QUERY_TF_K3 = math.inf
 #: Proximity bonus of a long query: weight and slop of each pair of consecutive scored words (0: none).
 PROXIMITY_WEIGHT = 0.25
 PROXIMITY_SLOP = 3
-#: The most pairs of words given a proximity bonus (each is a phrase to check: cost).
+#: The most pairs of words given a proximity bonus, and the most postings their rarer words may have in
+#: all (each pair is a phrase to check in the articles that hold both words).
 MAX_PROXIMITY_PAIRS = 8
+MAX_PROXIMITY_POSTINGS = 10_000
 #: Words of a long query that ask for articles rather than say what about ("I am looking for news
 #: about…", "what articles deal with…"): left out of a long query, as stop words are.
 REQUEST_WORDS = frozenset("article articles news story stories paper papers document documents "
@@ -233,7 +239,12 @@ def _proximity(scored: list[_Word], sequence: list[str]) -> Iterator[Query]:
     sequence = [w for w in sequence if not is_stop(w)]
     pairs = {(a, b) for a, b in itertools.pairwise(sequence) if a in by_text and b in by_text and a != b}
     ranked = sorted(pairs, key=lambda p: (-(by_text[p[0]].informativeness + by_text[p[1]].informativeness), p))
+    postings = 0
     for a, b in ranked[:MAX_PROXIMITY_PAIRS]:
+        cost = min(by_text[a].df, by_text[b].df)
+        if postings + cost > MAX_PROXIMITY_POSTINGS:
+            continue
+        postings += cost
         yield query.Phrase(S.SEARCH_FIELD, [a, b], slop=PROXIMITY_SLOP, boost=PROXIMITY_WEIGHT)
 
 
