@@ -1,19 +1,25 @@
-"""Ranking quality of searchnews, side by side with stock Whoosh BM25F and SQLite FTS5 bm25.
+"""Ranking quality of searchnews, side by side with stock Whoosh BM25F, SQLite FTS5 bm25 and tantivy.
 
-Usage (from the repository root, with the project installed):
+Usage (from the repository root, with the project installed, and tantivy: pip install tantivy):
 
-    python benchmarks/bench_ranking.py              # build (once) and measure, print the table
-    python benchmarks/bench_ranking.py --tune       # also the grid of searchnews settings (tuning half)
+    python benchmarks/bench_ranking.py              # build (once) and measure, print every table (~10 minutes)
+    python benchmarks/bench_ranking.py --tune       # also the grid of short-query settings (tuning half)
+    python benchmarks/bench_ranking.py --tune-long  # also the grid of long-query settings (tuning half)
+    python benchmarks/bench_ranking.py --long-only  # only the long-query tables
 
 Documents: every BBC News article and every Reuters-21578 article with a body
 (about 21,000), written once as JSONL under benchmarks/data/ranking/ (ignored
-by git). searchnews indexes the JSONL files through its cleaner; stock Whoosh
-(StemmingAnalyzer, BM25F, MultifieldParser over headline and body, all
-defaults) and SQLite FTS5 (porter tokenizer, ``ORDER BY rank``, i.e. bm25()
-with default weights) get the raw records. Each index is built once and cached
-under benchmarks/data/ranking/ (delete the folder to rebuild).
+by git); and the judged collections CISI and CACM of ../shared/corpora/ir_judged
+(title and abstract; a CACM record with a title only gets it as its text, since
+searchnews's cleaner refuses a record without text). searchnews indexes the
+JSONL files through its cleaner; stock Whoosh (StemmingAnalyzer, BM25F,
+MultifieldParser over headline and body, all defaults), SQLite FTS5 (porter
+tokenizer, ``ORDER BY rank``, i.e. bm25() with default weights) and tantivy
+(en_stem tokenizer over headline and body, its default OR of words) get the raw
+records. Each index is built once and cached under benchmarks/data/ranking/
+(delete the folder to rebuild).
 
-Two tasks:
+Short queries (the table searchnews was tuned on in issue 7):
 
 known item
     300 articles (150 BBC, 150 Reuters, fixed seed, articles whose body is
@@ -31,11 +37,22 @@ topical
     wrong). Measured: MAP over the top 1000 (average precision divided by
     min(relevant, 1000)) and nDCG@10.
 
+Long queries (issue 16; see ranking_queries.py): paraphrased sentences of an
+article (known item), verbose Reuters topics (benchmarks/topics_verbose.tsv),
+pasted paragraphs (own article and related stories), and the judged queries of
+CISI and CACM (MAP@100, nDCG@10). A query a system refuses scores 0 and is
+counted.
+
 Stock Whoosh and FTS5 are run as they come, with all words required (their
 default); the rows "(any word)" run them with OR as well, the strongest
-simple alternative. Queries are split into two halves by a hash of the
-article id (or topic): searchnews's settings were tuned on the "tune" half
-only; the "held-out" half is the check. ``--tune`` prints the settings tried.
+simple alternative (the only one in the long-query tables). "searchnews
+before (issue 16)" is the ranking before long queries were planned
+(:data:`BEFORE_16`, with its limit of 24 words); "before tuning (issue 7)"
+the one before issue 7. Queries are split into two halves by a hash of the
+article id, topic or query id: searchnews's settings were tuned on the "tune"
+half only; the "held-out" half is the check. searchnews runs without its time
+limit here, so the figures do not depend on the load of the machine
+(bench_speed.py times queries).
 """
 
 from __future__ import annotations
@@ -299,6 +316,15 @@ class Searchnews:
                 return self._any_word(query, depth)
             except QuerySyntaxError as exc:
                 raise rq.Refused(str(exc)) from None
+
+    def similar(self, article_id: str, depth: int) -> list[str]:
+        """The ids of ``searchnews similar`` for an article."""
+        from searchnews.search.searching import SearchContext, SearchOptions, similar_articles
+
+        with self._applied():
+            results = similar_articles(self.searcher, article_id, SearchOptions(limit=depth, highlight=False),
+                                       context=SearchContext(self.searcher))
+        return [hit.id for hit in results.hits]
 
     def _any_word(self, text: str, depth: int) -> list[str]:
         """A variant for tuning: every article with any of the words, in one BM25F ranking (no tiers)."""
@@ -646,7 +672,10 @@ def long_queries(indexes, tasks: dict[str, list[dict]], engines) -> tuple[str, l
         news_rows.append((name, {"sentence": rq.known_item(system, sentence), "verbose": rq.topical(system, verbose),
                                  "pasted": rq.pasted(system, pasted, raw=raw)}))
         judged_rows.append((name, {c: rq.judged(make(indexes[c]), judged[c]) for c in corpora.JUDGED}))
-    out = ["Long news queries (tune + held-out): " + counts({"sentence": sentence, "verbose": verbose,
+    related = rq.similar(Searchnews(indexes["news"]["searchnews"]).similar, pasted)
+    note = ("searchnews similar, for the articles of the pasted paragraphs: related P@10 "
+            + ", ".join(f"{h} {related[h]['related P@10']:.3f}" for h in rq.HALVES) + ".")
+    out = [note, "", "Long news queries (tune + held-out): " + counts({"sentence": sentence, "verbose": verbose,
                                                               "pasted": pasted}) + ".", "",
            long_table(news_rows, NEWS_LONG), "",
            "Judged collections (tune + held-out): " + counts(judged) + ".", "",

@@ -261,3 +261,9 @@ def pasted(system, queries: list[dict], raw: bool = False) -> dict:
         values.append((q["half"], (1 / rank if rank else 0.0, float(rank == 1),
                                    sum(d in q["related"] for d in others) / 10)))
     return _by_half(values, ("MRR@10", "S@1", "related P@10"))
+
+
+def similar(similar_ids, queries: list[dict]) -> dict:
+    """Related P@10 of ``similar_ids(article_id, 10)`` (the article's related stories) for the pasted-task articles."""
+    values = [(q["half"], (sum(d in q["related"] for d in similar_ids(q["id"], 10)) / 10,)) for q in queries]
+    return _by_half(values, ("related P@10",))
