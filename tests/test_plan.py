@@ -13,7 +13,7 @@ from whoosh.filedb.filestore import RamStorage
 
 from searchnews import NewsIndex, QuerySyntaxError
 from searchnews.cli import cli
-from searchnews.index.schema import make_scoring, make_schema
+from searchnews.index.schema import make_schema, make_scoring
 from searchnews.search import plan as plans
 from searchnews.search.querysyntax import MAX_QUERY_TERMS
 from searchnews.search.searching import parse_query
@@ -124,7 +124,7 @@ def test_the_most_informative_word_is_searched_even_past_the_budget(monkeypatch)
 
 
 def test_a_short_query_within_the_guard_is_not_changed():
-    strict, loose = parse_query("w3 w4 w5", FREQUENCIES.schema)
+    _, loose = parse_query("w3 w4 w5", FREQUENCIES.schema)
     plan = _plan("w3 w4 w5")
     assert not plan.long and not plan.dropped
     assert plan.rest is not None  # tiers: all the words first, then any

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from functools import cached_property
 
-from whoosh import classify, collectors, qparser, query, sorting
+from whoosh import collectors, qparser, query, sorting
 from whoosh.query import Query
 from whoosh.searching import Searcher, TimeLimit
 from whoosh.util.times import TimeError, datetime_to_long, long_to_datetime
@@ -485,10 +485,6 @@ SORTS = ("relevance", "newest", "oldest")
 RECENCY_WEIGHT = 1.0
 #: A query whose all-words results are fewer than this gets a "did you mean" check.
 SUGGEST_BELOW = 3
-#: Key terms of an article that "similar" searches for.
-SIMILAR_TERMS = 25
-#: The expansion model that picks them (see whoosh.classify).
-SIMILAR_MODEL = classify.Bo1Model
 
 
 @dataclass(frozen=True)
@@ -940,12 +936,6 @@ def matching_dates(searcher: Searcher, text: str, filters: Filters | None = None
         if count % 4096 == 0 and time.perf_counter() > deadline:
             return dates, True
     return dates, False
-
-
-def _is_word_term(term: str) -> bool:
-    """True for an index term made of letters (after any language marker), at least three."""
-    word = term.rsplit("\x1d", 1)[-1]
-    return len(word) >= 3 and word.isalpha()
 
 
 def similar_articles(searcher: Searcher, article_id: str, options: SearchOptions | None = None, *,
