@@ -196,3 +196,28 @@ def test_questions_are_told_from_statements():
     assert plans.is_question("What did OPEC decide?")
     assert plans.is_question("how did the markets react")
     assert not plans.is_question("The company said it would cut spending")
+
+
+# ---------------------------------------------------------------------------
+# pseudo-relevance feedback (measured, off by default)
+
+
+@pytest.mark.parametrize("model", ["rm3", "bo1"])
+def test_feedback_adds_terms_of_the_top_articles_to_the_ranking_only(sample_index, monkeypatch, model):
+    from whoosh import index as whoosh_index
+
+    from searchnews.search.searching import index_languages
+
+    monkeypatch.setattr(plans, "FEEDBACK_DOCS", 3)
+    monkeypatch.setattr(plans, "FEEDBACK_MODEL", model)
+    text = "what did the security council say about new sanctions on north korea after the missile test?"
+    with whoosh_index.open_dir(str(sample_index)).searcher(weighting=make_scoring()) as searcher:
+        strict, loose = plans.parse(text, searcher.schema)
+        plan = plans.make_plan(text, strict, loose, searcher.reader(), index_languages(searcher))
+        assert plan.long and plan.question
+        widened = plans.with_feedback(plan, searcher)
+        added = {t for _, t in widened.first.iter_all_terms()} - {t for _, t in plan.first.iter_all_terms()}
+        assert isinstance(widened.first, query.AndMaybe) and added  # optional: ranks, never matches
+        assert widened.loose == plan.loose and widened.strict == plan.strict
+        monkeypatch.setattr(plans, "FEEDBACK_DOCS", 0)
+        assert plans.with_feedback(plan, searcher) is plan

@@ -32,8 +32,9 @@ Terms:
         of any length is answered, and its cost is bounded by these two
         numbers, not by how many words it has.
     dropped words
-        The other words: left out of the search (the least informative, so
-        the ranking barely changes). ``Plan.dropped`` lists them.
+        The other words: left out of the search, the all-words tier included
+        (the least informative, so the ranking barely changes).
+        ``Plan.dropped`` lists them.
     short query
         A query of at most :data:`SHORT_WORDS` words (phrases count as
         words). Ranked in tiers: the articles with all the words first (the
@@ -52,6 +53,18 @@ Terms:
         times their score (optional: they change the ranking, never which
         articles match); the most informative pairs, within
         :data:`MAX_PROXIMITY_PAIRS` and :data:`MAX_PROXIMITY_POSTINGS`.
+    request words
+        Words of a long query that ask for articles rather than say what
+        about (:data:`REQUEST_WORDS`: "news", "articles", "find"…): left out,
+        as stop words are.
+    question
+        A query that asks (a ``?``, or a first word such as "what", "how",
+        "describe": :data:`QUESTION_WORDS`) rather than states.
+    feedback
+        Pseudo-relevance feedback: terms of the top documents of a first
+        ranking added to the query (RM3, or Whoosh's Bo1). Measured and off
+        (:data:`FEEDBACK_DOCS` is 0): it helps topical questions and costs
+        known items and time (see the README's "Ranking quality").
     pasted text
         A query of more than :data:`PASTED_WORDS` words, without operators,
         that is not valid query syntax (pasted prose often holds ``<``, a
@@ -83,16 +96,24 @@ from ..index.analysis import WORD, is_stop, term_of
 from .searching import expand_languages, parse_query, with_field_boosts
 
 __all__ = [
+    "FEEDBACK_DOCS",
     "MAX_POSTINGS",
+    "MAX_PROXIMITY_PAIRS",
+    "MAX_PROXIMITY_POSTINGS",
     "MAX_SCORED_WORDS",
     "PASTED_WORDS",
     "PROXIMITY_SLOP",
     "PROXIMITY_WEIGHT",
     "QUERY_TF_K3",
+    "QUESTION_WORDS",
+    "REQUEST_WORDS",
     "SHORT_WORDS",
     "Plan",
+    "is_question",
     "make_plan",
     "parse",
+    "text_plan",
+    "with_feedback",
 ]
 
 log = logging.getLogger(__name__)
@@ -129,7 +150,7 @@ _QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=[\s\"')\]}.,;:!]|$)")
 class Plan:
     """The queries a search runs, all expanded into the index's languages.
 
-    ``strict``: the articles with all the words (counted as ``all_words_total``,
+    ``strict``: the articles with all the scored words (counted as ``all_words_total``,
     listed first by date sorts, counted by facets and timelines). ``loose``:
     the articles that match at all (with some scored word). ``first``: the
     scored query ranked first (the all-words tier, or the whole ranking of a
