@@ -542,6 +542,7 @@ def long_grid() -> list[tuple[str, dict]]:
         ("kept: tiers up to 4 words, query-word weights, guard 24 words / 40k postings, proximity 0.25", {}),
         ("no proximity", {"plan.PROXIMITY_WEIGHT": 0.0}),
         ("proximity 1, slop 2", {"plan.PROXIMITY_WEIGHT": 1.0, "plan.PROXIMITY_SLOP": 2}),
+        ("proximity 0.5, slop 3", {"plan.PROXIMITY_WEIGHT": 0.5}),
         ("a repeated word counts once (k3 0)", {"plan.QUERY_TF_K3": 0}),
         ("no request words", {"plan.REQUEST_WORDS": frozenset()}),
         ("no cost guard", {"plan.MAX_SCORED_WORDS": math.inf, "plan.MAX_POSTINGS": math.inf}),
