@@ -683,6 +683,10 @@ def main() -> None:
     args = parser.parse_args()
     if not (corpora.SHARED / "bbc").is_dir():
         sys.exit(f"the corpora are not at {corpora.SHARED}; set SEARCHNEWS_SHARED_CORPORA")
+    try:
+        import tantivy  # noqa: F401
+    except ImportError:
+        sys.exit("tantivy is not installed: pip install tantivy")
     started = time.perf_counter()
     recs = records()
     indexes = build_all(recs)
