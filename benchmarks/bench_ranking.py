@@ -1,19 +1,25 @@
-"""Ranking quality of searchnews, side by side with stock Whoosh BM25F and SQLite FTS5 bm25.
+"""Ranking quality of searchnews, side by side with stock Whoosh BM25F, SQLite FTS5 bm25 and tantivy.
 
-Usage (from the repository root, with the project installed):
+Usage (from the repository root, with the project installed, and tantivy: pip install tantivy):
 
-    python benchmarks/bench_ranking.py              # build (once) and measure, print the table
-    python benchmarks/bench_ranking.py --tune       # also the grid of searchnews settings (tuning half)
+    python benchmarks/bench_ranking.py              # build (once) and measure, print every table (~10 minutes)
+    python benchmarks/bench_ranking.py --tune       # also the grid of short-query settings (tuning half)
+    python benchmarks/bench_ranking.py --tune-long  # also the grid of long-query settings (tuning half)
+    python benchmarks/bench_ranking.py --long-only  # only the long-query tables
 
 Documents: every BBC News article and every Reuters-21578 article with a body
 (about 21,000), written once as JSONL under benchmarks/data/ranking/ (ignored
-by git). searchnews indexes the JSONL files through its cleaner; stock Whoosh
-(StemmingAnalyzer, BM25F, MultifieldParser over headline and body, all
-defaults) and SQLite FTS5 (porter tokenizer, ``ORDER BY rank``, i.e. bm25()
-with default weights) get the raw records. Each index is built once and cached
-under benchmarks/data/ranking/ (delete the folder to rebuild).
+by git); and the judged collections CISI and CACM of ../shared/corpora/ir_judged
+(title and abstract; a CACM record with a title only gets it as its text, since
+searchnews's cleaner refuses a record without text). searchnews indexes the
+JSONL files through its cleaner; stock Whoosh (StemmingAnalyzer, BM25F,
+MultifieldParser over headline and body, all defaults), SQLite FTS5 (porter
+tokenizer, ``ORDER BY rank``, i.e. bm25() with default weights) and tantivy
+(en_stem tokenizer over headline and body, its default OR of words) get the raw
+records. Each index is built once and cached under benchmarks/data/ranking/
+(delete the folder to rebuild).
 
-Two tasks:
+Short queries (the table searchnews was tuned on in issue 7):
 
 known item
     300 articles (150 BBC, 150 Reuters, fixed seed, articles whose body is
@@ -31,11 +37,22 @@ topical
     wrong). Measured: MAP over the top 1000 (average precision divided by
     min(relevant, 1000)) and nDCG@10.
 
+Long queries (issue 16; see ranking_queries.py): paraphrased sentences of an
+article (known item), verbose Reuters topics (benchmarks/topics_verbose.tsv),
+pasted paragraphs (own article and related stories), and the judged queries of
+CISI and CACM (MAP@100, nDCG@10). A query a system refuses scores 0 and is
+counted.
+
 Stock Whoosh and FTS5 are run as they come, with all words required (their
 default); the rows "(any word)" run them with OR as well, the strongest
-simple alternative. Queries are split into two halves by a hash of the
-article id (or topic): searchnews's settings were tuned on the "tune" half
-only; the "held-out" half is the check. ``--tune`` prints the settings tried.
+simple alternative (the only one in the long-query tables). "searchnews
+before (issue 16)" is the ranking before long queries were planned
+(:data:`BEFORE_16`, with its limit of 24 words); "before tuning (issue 7)"
+the one before issue 7. Queries are split into two halves by a hash of the
+article id, topic or query id: searchnews's settings were tuned on the "tune"
+half only; the "held-out" half is the check. searchnews runs without its time
+limit here, so the figures do not depend on the load of the machine
+(bench_speed.py times queries).
 """
 
 from __future__ import annotations
@@ -57,6 +74,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # benchmarks/ is a folder of scripts, not a package
 
 import corpora  # noqa: E402
+import ranking_queries as rq  # noqa: E402
 
 WORK = corpora.DATA / "ranking"
 SEED = 7
@@ -77,8 +95,9 @@ def records() -> list[dict]:
     return out
 
 
-def corpus_folder(recs: list[dict]) -> Path:
-    folder = WORK / "corpus"
+def corpus_folder(recs: list[dict], work: Path = WORK) -> Path:
+    """The records as JSONL files for searchnews to index (written once)."""
+    folder = work / "corpus"
     stamp = folder / "COUNT"
     if not stamp.exists():
         count, _ = corpora.write_jsonl(recs, folder)
@@ -102,17 +121,17 @@ def _built(index: Path, build: Callable[[Path], None], name: str) -> Path:
     return index
 
 
-def build_searchnews(corpus: Path) -> Path:
+def build_searchnews(corpus: Path, work: Path = WORK) -> Path:
     def build(index: Path) -> None:
         from searchnews import NewsIndex
 
         with NewsIndex.create(index / "ix") as ix:
             ix.add([corpus])
 
-    return _built(WORK / "searchnews", build, "searchnews")
+    return _built(work / "searchnews", build, "searchnews")
 
 
-def build_whoosh(recs: list[dict]) -> Path:
+def build_whoosh(recs: list[dict], work: Path = WORK) -> Path:
     def build(index: Path) -> None:
         from whoosh import fields
         from whoosh import index as whoosh_index
@@ -127,10 +146,10 @@ def build_whoosh(recs: list[dict]) -> Path:
             writer.add_document(id=r["id"], headline=r["headline"], body=r["body"])
         writer.commit()
 
-    return _built(WORK / "whoosh", build, "stock whoosh")
+    return _built(work / "whoosh", build, "stock whoosh")
 
 
-def build_fts5(recs: list[dict]) -> Path:
+def build_fts5(recs: list[dict], work: Path = WORK) -> Path:
     def build(index: Path) -> None:
         db = sqlite3.connect(index / "fts.db")
         db.execute("CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, headline, body, tokenize='porter')")
@@ -138,13 +157,42 @@ def build_fts5(recs: list[dict]) -> Path:
             db.executemany("INSERT INTO docs VALUES (?, ?, ?)", ((r["id"], r["headline"], r["body"]) for r in recs))
         db.close()
 
-    return _built(WORK / "fts5", build, "fts5")
+    return _built(work / "fts5", build, "fts5")
+
+
+def _tantivy_schema():
+    import tantivy
+
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    builder.add_text_field("headline", tokenizer_name="en_stem")
+    builder.add_text_field("body", tokenizer_name="en_stem")
+    return builder.build()
+
+
+def build_tantivy(recs: list[dict], work: Path = WORK) -> Path:
+    def build(index: Path) -> None:
+        import tantivy
+
+        ix = tantivy.Index(_tantivy_schema(), path=str(index))
+        writer = ix.writer(heap_size=128_000_000, num_threads=1)
+        for r in recs:
+            writer.add_document(tantivy.Document(id=r["id"], headline=r["headline"], body=r["body"]))
+        writer.commit()
+        writer.wait_merging_threads()
+
+    return _built(work / "tantivy", build, "tantivy")
 
 
 # ---------------------------------------------------------------------------
 # Systems: each is a function (query, depth) -> ranked article ids
 
 _WORDS = re.compile(r"\w+", re.UNICODE)
+
+
+def _terms(query: str) -> int:
+    """The words, phrases and field values of a query, counted as searchnews's checker counted them."""
+    return len(re.findall(r'"[^"]*"|[^\s()"\[\]{}]+', re.sub(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b", " ", query)))
 
 
 class StockWhoosh:
@@ -174,6 +222,25 @@ class Fts5:
         return [row[0] for row in rows]
 
 
+class Tantivy:
+    """tantivy-py: the en_stem tokenizer on headline and body, BM25, the words ORed (its default)."""
+
+    def __init__(self, index: Path) -> None:
+        import tantivy
+
+        self.ix = tantivy.Index.open(str(index))
+        self.ix.reload()
+        self.searcher = self.ix.searcher()
+
+    def __call__(self, query: str, depth: int) -> list[str]:
+        words = " ".join(_WORDS.findall(query.lower()))
+        if not words:
+            return []
+        parsed = self.ix.parse_query(words, ["headline", "body"])
+        hits = self.searcher.search(parsed, limit=depth).hits
+        return [self.searcher.doc(address)["id"][0] for _, address in hits]
+
+
 #: The settings of searchnews that the benchmark can vary without re-indexing (see searchnews/index/schema.py).
 TUNABLE = ("FIELD_WEIGHTS", "BM25_B", "BM25_K1", "PROXIMITY_WEIGHT", "PROXIMITY_SLOP")
 
@@ -181,13 +248,14 @@ TUNABLE = ("FIELD_WEIGHTS", "BM25_B", "BM25_K1", "PROXIMITY_WEIGHT", "PROXIMITY_
 class Searchnews:
     """searchnews's own search (run_search, as ``NewsIndex.search``), optionally with other settings."""
 
-    def __init__(self, index: Path, settings: dict | None = None) -> None:
+    def __init__(self, index: Path, settings: dict | None = None, refuse_over: int | None = None) -> None:
         from whoosh import index as whoosh_index
 
         from searchnews.index import schema
 
         self.schema = schema
         self.settings = settings or {}
+        self.refuse_over = refuse_over  # the word limit of searchnews before issue 16, for its row
         self.ix = whoosh_index.open_dir(str(index / "ix"))
         with self._applied():
             weighting = schema.make_scoring()
@@ -199,36 +267,66 @@ class Searchnews:
             self.searcher = self.ix.searcher(weighting=weighting)
 
     def _applied(self):
+        """A context in which the settings replace the constants of searchnews's schema and plan modules."""
         import contextlib
 
+        from searchnews.search import plan, searching
+
         schema = self.schema
-        names = [n for n in TUNABLE if hasattr(schema, n)]
 
         @contextlib.contextmanager
         def applied():
-            saved = {n: getattr(schema, n) for n in names}
-            saved["BOOST_FIELDS"] = schema.BOOST_FIELDS
+            saved = [(schema, "BOOST_FIELDS", schema.BOOST_FIELDS), (plan, "parse", plan.parse),
+                     (searching, "TIME_LIMIT", searching.TIME_LIMIT)]
+            # No time limit: the figures must not depend on the load of the machine (bench_speed.py times queries).
+            searching.TIME_LIMIT = math.inf
             try:
                 for name, value in self.settings.items():
-                    if name in TUNABLE:
-                        setattr(schema, name, value)
+                    if name == "PARSE":  # "before": no reading of pasted text and question marks
+                        plan.parse = searching.parse_query
+                        continue
+                    module = plan if name.startswith("plan.") else schema if name in TUNABLE else None
+                    if module is not None:
+                        name = name.removeprefix("plan.")
+                        saved.append((module, name, getattr(module, name)))
+                        setattr(module, name, value)
                 weights = schema.FIELD_WEIGHTS
                 schema.BOOST_FIELDS = {f: w for f, w in weights.items() if f != schema.TEXT}
                 yield
             finally:
-                for name, value in saved.items():
-                    setattr(schema, name, value)
+                for module, name, value in reversed(saved):
+                    setattr(module, name, value)
 
         return applied()
 
+    #: Searchnews takes a pasted paragraph as written; the other engines its words.
+    takes_raw = True
+
     def __call__(self, query: str, depth: int) -> list[str]:
+        from searchnews import QuerySyntaxError
         from searchnews.search.searching import run_search
 
+        if self.refuse_over is not None and _terms(query) > self.refuse_over:
+            raise rq.Refused(f"too many words (the limit was {self.refuse_over})")
         with self._applied():
-            if self.settings.get("ALL_WORDS_FIRST", True):
-                results = run_search(self.searcher, query, limit=depth, highlight=False)
-                return [hit.id for hit in results.hits]
-            return self._any_word(query, depth)
+            try:
+                if self.settings.get("ALL_WORDS_FIRST", True):
+                    results = run_search(self.searcher, query, limit=depth, highlight=False, suggest=False)
+                    return [hit.id for hit in results.hits]
+                return self._any_word(query, depth)
+            except QuerySyntaxError as exc:
+                raise rq.Refused(str(exc)) from None
+
+    def similar(self, article_id: str, depth: int) -> list[str]:
+        """The ids of ``searchnews similar`` for an article."""
+        from searchnews.search.context import SearchContext
+        from searchnews.search.searching import SearchOptions
+        from searchnews.search.similar import similar_articles
+
+        with self._applied():
+            results = similar_articles(self.searcher, article_id, SearchOptions(limit=depth, highlight=False),
+                                       context=SearchContext(self.searcher))
+        return [hit.id for hit in results.hits]
 
     def _any_word(self, text: str, depth: int) -> list[str]:
         """A variant for tuning: every article with any of the words, in one BM25F ranking (no tiers)."""
@@ -390,6 +488,12 @@ BEFORE = {"FIELD_WEIGHTS": {"text": 1.0, "headline": 3.0, "captions": 1.5},
           "PROXIMITY_WEIGHT": 0.0, "IDF": "whoosh"}
 
 
+#: searchnews before issue 16 (with its limit of 24 words: ``refuse_over``): every query in tiers, no
+#: cost guard, no query-word weights, no reading of pasted text or question marks.
+BEFORE_16 = {"plan.SHORT_WORDS": math.inf, "plan.MAX_SCORED_WORDS": math.inf, "plan.MAX_POSTINGS": math.inf,
+             "plan.QUERY_TF_K3": 0, "PARSE": "before"}
+
+
 def grid() -> list[tuple[str, dict]]:
     """The settings tried, stage by stage (each stage kept the best of the one before)."""
     lucene = {**BEFORE, "IDF": "lucene"}
@@ -431,6 +535,43 @@ def grid() -> list[tuple[str, dict]]:
     ]
 
 
+def long_grid() -> list[tuple[str, dict]]:
+    """The settings tried for long queries (issue 16), each against the settings kept (the first row)."""
+    return [
+        ("kept: tiers up to 4 words, query-word weights, guard 24 words / 40k postings, proximity 0.25", {}),
+        ("no proximity", {"plan.PROXIMITY_WEIGHT": 0.0}),
+        ("proximity 1, slop 2", {"plan.PROXIMITY_WEIGHT": 1.0, "plan.PROXIMITY_SLOP": 2}),
+        ("proximity 0.5, slop 3", {"plan.PROXIMITY_WEIGHT": 0.5}),
+        ("a repeated word counts once (k3 0)", {"plan.QUERY_TF_K3": 0}),
+        ("no request words", {"plan.REQUEST_WORDS": frozenset()}),
+        ("no cost guard", {"plan.MAX_SCORED_WORDS": math.inf, "plan.MAX_POSTINGS": math.inf}),
+        ("guard 10k postings", {"plan.MAX_POSTINGS": 10_000}),
+        ("tiers for every query", {"plan.SHORT_WORDS": math.inf}),
+        ("RM3 feedback, 10 documents, 10 terms, 0.3, every long query",
+         {"plan.FEEDBACK_DOCS": 10, "plan.FEEDBACK_QUESTIONS_ONLY": False}),
+        ("Bo1 feedback, 10 documents, 10 terms, 0.3, every long query",
+         {"plan.FEEDBACK_DOCS": 10, "plan.FEEDBACK_MODEL": "bo1", "plan.FEEDBACK_QUESTIONS_ONLY": False}),
+        ("Bo1 feedback, 10 documents, 10 terms, 0.3, questions only",
+         {"plan.FEEDBACK_DOCS": 10, "plan.FEEDBACK_MODEL": "bo1"}),
+    ]
+
+
+def tune_long(indexes, tasks: dict[str, list[dict]], variants: list[tuple[str, dict]]) -> None:
+    """The long-query settings tried, on the tune half of every task."""
+    columns = (*NEWS_LONG, *JUDGED_COLUMNS, ("known", "MRR@10"), ("topical", "MAP"))
+    tune = {name: [q for q in qs if q["half"] == "tune"] for name, qs in tasks.items()}
+    print("| setting | " + " | ".join(f"{task} {m}" for task, m in columns) + " |")
+    print("|---|" + "---:|" * len(columns))
+    for name, settings in variants:
+        news = Searchnews(indexes["news"]["searchnews"], settings)
+        scores = {"sentence": rq.known_item(news, tune["sentence"]), "verbose": rq.topical(news, tune["verbose"]),
+                  "pasted": rq.pasted(news, tune["pasted"], raw=True),
+                  "known": rq.known_item(news, tune["known"]), "topical": rq.topical(news, tune["topical"])}
+        for c in corpora.JUDGED:
+            scores[c] = rq.judged(Searchnews(indexes[c]["searchnews"], settings), tune[c])
+        print(f"| {name} | " + " | ".join(f"{scores[t]['tune'][m]:.3f}" for t, m in columns) + " |", flush=True)
+
+
 def tune(index: Path, known: list[dict], topical: list[dict], variants: list[tuple[str, dict]]) -> None:
     known = [q for q in known if q["half"] == "tune"]
     topical = [q for q in topical if q["half"] == "tune"]
@@ -444,44 +585,150 @@ def tune(index: Path, known: list[dict], topical: list[dict], variants: list[tup
 # ---------------------------------------------------------------------------
 
 
+def build_all(recs: list[dict]) -> dict[str, dict[str, Path]]:
+    """Every index of every collection, built once and cached: {collection: {engine: folder}}."""
+    indexes = {"news": {"fts5": build_fts5(recs), "whoosh": build_whoosh(recs), "tantivy": build_tantivy(recs),
+                        "searchnews": build_searchnews(corpus_folder(recs))}}
+    for name in corpora.JUDGED:
+        docs, _ = corpora.judged_collection(name)
+        work = WORK / name
+        indexes[name] = {"fts5": build_fts5(docs, work), "whoosh": build_whoosh(docs, work),
+                         "tantivy": build_tantivy(docs, work),
+                         "searchnews": build_searchnews(corpus_folder(_with_text(docs), work), work)}
+    return indexes
+
+
+def _with_text(docs: list[dict]) -> list[dict]:
+    """Records searchnews can index: its cleaner refuses a record with no text, so a title-only
+    record (most of CACM) gets its title as its text."""
+    return [d if d["body"].strip() else {**d, "headline": "", "body": d["headline"]} for d in docs]
+
+
+#: The engines of the long-query tables: (row name, factory of the system from the collection's indexes).
+ENGINES: list[tuple[str, Callable[[dict[str, Path]], Callable]]] = [
+    ("stock Whoosh BM25F (any word)", lambda ix: StockWhoosh(ix["whoosh"], any_word=True)),
+    ("SQLite FTS5 bm25 (any word)", lambda ix: Fts5(ix["fts5"], any_word=True)),
+    ("tantivy (any word)", lambda ix: Tantivy(ix["tantivy"])),
+    ("searchnews before (issue 16)", lambda ix: Searchnews(ix["searchnews"], BEFORE_16, refuse_over=24)),
+    ("**searchnews**", lambda ix: Searchnews(ix["searchnews"])),
+]
+
+#: Columns of the long-query tables: (task, measure).
+NEWS_LONG = (("sentence", "MRR@10"), ("sentence", "S@1"), ("sentence", "S@10"), ("verbose", "MAP"),
+             ("verbose", "nDCG@10"), ("pasted", "MRR@10"), ("pasted", "S@1"), ("pasted", "related P@10"))
+JUDGED_COLUMNS = (("cisi", "MAP@100"), ("cisi", "nDCG@10"), ("cacm", "MAP@100"), ("cacm", "nDCG@10"))
+
+
+def long_table(rows: list[tuple[str, dict]], columns) -> str:
+    """A row per system and half: the columns, and the queries the system refused (they score 0)."""
+    head = "| system | half | " + " | ".join(f"{task} {m}" for task, m in columns) + " | refused |"
+    lines = [head, "|---|---|" + "---:|" * (len(columns) + 1)]
+    tasks = sorted({task for task, _ in columns})
+    for h in rq.HALVES:
+        for name, scores in rows:
+            cells = [f"{scores[task][h][m]:.3f}" for task, m in columns]
+            cells.append(str(sum(scores[task][h]["refused"] for task in tasks)))
+            lines.append(f"| {name} | {h} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def counts(tasks: dict[str, list[dict]]) -> str:
+    return "; ".join(f"{name} {sum(q['half'] == 'tune' for q in qs)} + {sum(q['half'] == 'held-out' for q in qs)}"
+                     for name, qs in tasks.items())
+
+
+def long_tasks(recs, known, topical) -> dict[str, list[dict]]:
+    """The queries of the long-query tasks (see ranking_queries.py)."""
+    stats = rq.Stats(recs)
+    exclude = {q["id"] for q in known}
+    sentence = rq.sentence_queries(recs, stats, exclude)
+    pasted = rq.paragraph_queries(recs, stats, exclude | {q["id"] for q in sentence})
+    return {"sentence": sentence, "pasted": pasted, "verbose": rq.verbose_topic_queries(recs, topical),
+            **{name: rq.judged_queries(corpora.judged_collection(name)[1]) for name in corpora.JUDGED}}
+
+
+def long_queries(indexes, tasks: dict[str, list[dict]], engines) -> tuple[str, list]:
+    """The long-query tables (news and judged collections), as markdown, and their rows."""
+    sentence, pasted, verbose = tasks["sentence"], tasks["pasted"], tasks["verbose"]
+    judged = {name: tasks[name] for name in corpora.JUDGED}
+    (WORK / "long_queries.tsv").write_text("".join(f"{q['id']}\t{q['half']}\t{q['query']}\n"
+                                                   for q in sentence + pasted))
+    news_rows, judged_rows = [], []
+    for name, make in engines:
+        print(f"{name}: long queries…", file=sys.stderr)
+        system = make(indexes["news"])
+        raw = getattr(system, "takes_raw", False)
+        news_rows.append((name, {"sentence": rq.known_item(system, sentence), "verbose": rq.topical(system, verbose),
+                                 "pasted": rq.pasted(system, pasted, raw=raw)}))
+        judged_rows.append((name, {c: rq.judged(make(indexes[c]), judged[c]) for c in corpora.JUDGED}))
+    related = rq.similar(Searchnews(indexes["news"]["searchnews"]).similar, pasted)
+    note = ("searchnews similar, for the articles of the pasted paragraphs: related P@10 "
+            + ", ".join(f"{h} {related[h]['related P@10']:.3f}" for h in rq.HALVES) + ".")
+    out = [note, "", "Long news queries (tune + held-out): " + counts({"sentence": sentence, "verbose": verbose,
+                                                              "pasted": pasted}) + ".", "",
+           long_table(news_rows, NEWS_LONG), "",
+           "Judged collections (tune + held-out): " + counts(judged) + ".", "",
+           long_table(judged_rows, JUDGED_COLUMNS)]
+    return "\n".join(out), [news_rows, judged_rows]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tune", action="store_true", help="also print the grid of settings tried (tune half)")
     parser.add_argument("--build-only", action="store_true", help="build the cached indexes and stop")
+    parser.add_argument("--tune-long", action="store_true",
+                        help="also print the long-query settings tried (tune half; about 30 minutes)")
+    parser.add_argument("--long-only", action="store_true", help="only the long-query tables")
     args = parser.parse_args()
     if not (corpora.SHARED / "bbc").is_dir():
         sys.exit(f"the corpora are not at {corpora.SHARED}; set SEARCHNEWS_SHARED_CORPORA")
+    try:
+        import tantivy  # noqa: F401
+    except ImportError:
+        sys.exit("tantivy is not installed: pip install tantivy")
     started = time.perf_counter()
     recs = records()
-    corpus = corpus_folder(recs)
-    indexes = {"fts5": build_fts5(recs), "whoosh": build_whoosh(recs), "searchnews": build_searchnews(corpus)}
+    indexes = build_all(recs)
     if args.build_only:
         return
+    news = indexes["news"]
     known, topical = known_item_queries(recs), topic_queries(recs)
     (WORK / "known_items.tsv").write_text("".join(f"{q['id']}\t{q['half']}\t{q['query']}\n" for q in known))
+    tasks = long_tasks(recs, known, topical)
     if args.tune:
-        tune(indexes["searchnews"], known, topical, grid())
+        tune(news["searchnews"], known, topical, grid())
         print()
-    systems = [
-        ("stock Whoosh BM25F", StockWhoosh(indexes["whoosh"])),
-        ("stock Whoosh BM25F (any word)", StockWhoosh(indexes["whoosh"], any_word=True)),
-        ("SQLite FTS5 bm25", Fts5(indexes["fts5"])),
-        ("SQLite FTS5 bm25 (any word)", Fts5(indexes["fts5"], any_word=True)),
-        ("searchnews before tuning", Searchnews(indexes["searchnews"], BEFORE)),
-        ("**searchnews**", Searchnews(indexes["searchnews"])),
-    ]
-    rows = []
-    for name, system in systems:
-        print(f"{name}: querying…", file=sys.stderr)
-        rows.append((name, evaluate(system, known, topical)))
-    out = table(rows, known, topical)
+    if args.tune_long:
+        tune_long(indexes, {**tasks, "known": known, "topical": topical}, long_grid())
+        print()
+    outputs, data = [], {}
+    if not args.long_only:
+        systems = [
+            ("stock Whoosh BM25F", StockWhoosh(news["whoosh"])),
+            ("stock Whoosh BM25F (any word)", StockWhoosh(news["whoosh"], any_word=True)),
+            ("SQLite FTS5 bm25", Fts5(news["fts5"])),
+            ("SQLite FTS5 bm25 (any word)", Fts5(news["fts5"], any_word=True)),
+            ("tantivy (any word)", Tantivy(news["tantivy"])),
+            ("searchnews before tuning (issue 7)", Searchnews(news["searchnews"], {**BEFORE_16, **BEFORE})),
+            ("searchnews before (issue 16)", Searchnews(news["searchnews"], BEFORE_16, refuse_over=24)),
+            ("**searchnews**", Searchnews(news["searchnews"])),
+        ]
+        rows = []
+        for name, system in systems:
+            print(f"{name}: querying…", file=sys.stderr)
+            rows.append((name, evaluate(system, known, topical)))
+        outputs.append(table(rows, known, topical))
+        data["short"] = rows
+    text, data["long"] = long_queries(indexes, tasks, ENGINES)
+    outputs.append(text)
+    out = "\n\n".join(outputs)
     print(out)
     print(f"\n({time.perf_counter() - started:.0f} s)")
     results = HERE / "results"
     results.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     (results / f"ranking-{stamp}.md").write_text(out + "\n")
-    (results / f"ranking-{stamp}.json").write_text(json.dumps(rows, indent=1))
+    (results / f"ranking-{stamp}.json").write_text(json.dumps(data, indent=1, default=sorted))
 
 
 if __name__ == "__main__":

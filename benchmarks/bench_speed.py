@@ -5,6 +5,7 @@ Usage (from the repository root, with the project installed):
     python benchmarks/bench_speed.py                      # 10k and 100k articles, every system
     python benchmarks/bench_speed.py --sizes 10000 100000 300000 --systems searchnews
     python benchmarks/bench_speed.py --sizes 20000 --systems searchnews whoosh fts5 tantivy
+    python benchmarks/bench_speed.py --index DIR          # only the query times of an existing searchnews index
 
 The corpus is BBC News plus Reuters-21578 from ../shared/corpora, repeated with
 distinct ids to each size and written once as JSONL files under
@@ -15,7 +16,10 @@ its figures include reading and cleaning; the others get the records ready-made.
 Each build and each query run is its own process, so peak RSS (max resident
 set size) is per system. Queries are the 50+ in benchmarks/queries.txt: warm
 p50 and p95 over 3 passes, with and without highlighted snippets for the top
-10; cold is the first query after opening the index (median over 5 opens);
+10; "long" are the 20 questions and pasted paragraphs of 20 to 70 words in
+benchmarks/long_queries.txt (warm p50 and p95 over 3 passes, without
+snippets), which each system gets as its words ORed (the others would
+require every word), searchnews as written; cold is the first query after opening the index (median over 5 opens);
 "process" is `searchnews query` as a whole command (median over 5 queries).
 Results are printed as a Markdown table and saved to benchmarks/results/.
 """
@@ -46,9 +50,13 @@ PASSES = 3
 TOP = 10
 
 
-def load_queries() -> list[str]:
-    lines = (HERE / "queries.txt").read_text(encoding="utf-8").splitlines()
+def load_queries(name: str = "queries.txt") -> list[str]:
+    lines = (HERE / name).read_text(encoding="utf-8").splitlines()
     return [q for q in lines if q.strip() and not q.startswith("#")]
+
+
+def _words(query: str) -> list[str]:
+    return re.findall(r"\w+", query.lower())
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -92,6 +100,9 @@ class SearchnewsSystem:
         def search(self, query: str, highlight: bool) -> int:
             return self.ix.search(query, limit=TOP, highlight=highlight).total
 
+        def search_long(self, query: str) -> int:
+            return self.search(query, False)
+
 
 def _stock_schema():
     from whoosh import fields
@@ -129,11 +140,12 @@ class WhooshSystem:
     class Searcher:
         def __init__(self, index: Path) -> None:
             from whoosh import index as whoosh_index
-            from whoosh.qparser import MultifieldParser
+            from whoosh.qparser import MultifieldParser, OrGroup
 
             self.ix = whoosh_index.open_dir(str(index))
             self.searcher = self.ix.searcher()
             self.parser = MultifieldParser(["headline", "body"], self.ix.schema)
+            self.any_word = MultifieldParser(["headline", "body"], self.ix.schema, group=OrGroup)
 
         def search(self, query: str, highlight: bool) -> int:
             results = self.searcher.search(self.parser.parse(query), limit=TOP)
@@ -141,6 +153,9 @@ class WhooshSystem:
                 for hit in results:
                     hit.highlights("body")
             return len(results)
+
+        def search_long(self, query: str) -> int:
+            return len(self.searcher.search(self.any_word.parse(" ".join(_words(query))), limit=TOP))
 
 
 def _fts_query(query: str) -> tuple[str, tuple[str, ...]]:
@@ -187,6 +202,12 @@ class Fts5System:
             except sqlite3.OperationalError:
                 return -1
             return total if rows is not None else 0
+
+        def search_long(self, query: str) -> int:
+            match = " OR ".join(f'"{w}"' for w in _words(query))
+            self.db.execute(f"SELECT id FROM docs WHERE docs MATCH ? ORDER BY bm25(docs, 0, 3, 1) LIMIT {TOP}",
+                            (match,)).fetchall()
+            return self.db.execute("SELECT count(*) FROM docs WHERE docs MATCH ?", (match,)).fetchone()[0]
 
 
 class TantivySystem:
@@ -247,6 +268,10 @@ class TantivySystem:
                     generator.snippet_from_doc(self.searcher.doc(address)).to_html()
             return result.count
 
+        def search_long(self, query: str) -> int:
+            return self.searcher.search(self.ix.parse_query(" ".join(_words(query)), ["headline", "body"]), TOP,
+                                        count=True).count
+
 
 SYSTEM_CLASSES = {"searchnews": SearchnewsSystem, "whoosh": WhooshSystem, "fts5": Fts5System,
                   "tantivy": TantivySystem}
@@ -288,7 +313,17 @@ def child_query(system: str, index: Path) -> dict:
                     failed.add(query)
                 else:
                     timings[mode].append(elapsed)
+    long_queries = load_queries("long_queries.txt")
+    for query in long_queries:  # warm up
+        searcher.search_long(query)
+    long_timings = []
+    for _ in range(PASSES):
+        for query in long_queries:
+            started = time.perf_counter()
+            searcher.search_long(query)
+            long_timings.append((time.perf_counter() - started) * 1000)
     return {
+        "long_p50": statistics.median(long_timings), "long_p95": percentile(long_timings, 95),
         "cold_ms": statistics.median(cold),
         "plain_p50": statistics.median(timings["plain"]), "plain_p95": percentile(timings["plain"], 95),
         "hl_p50": statistics.median(timings["highlight"]), "hl_p95": percentile(timings["highlight"], 95),
@@ -372,14 +407,15 @@ def bench_size(size: int, systems: list[str], keep: Path | None) -> list[dict]:
 
 def table(rows: list[dict]) -> str:
     head = ("| size | system | index s | MB/s | articles/s | peak RSS MB | disk MB | re-index s | "
-            "p50 / p95 ms | p50 / p95 ms highlighted | cold ms | `searchnews query` s |")
-    lines = [head, "|" + "---|" * 12]
+            "p50 / p95 ms | p50 / p95 ms highlighted | long queries p50 / p95 ms | cold ms | `searchnews query` s |")
+    lines = [head, "|" + "---|" * 13]
     for r in rows:
         reindex = f"{r['reindex_s']:.1f}" if "reindex_s" in r else "–"
         process = f"{r['process_s']:.2f}" if "process_s" in r else "–"
         lines.append(f"| {r['size']:,} | {r['system']} | {r['index_s']:.1f} | {r['mb_s']:.2f} | {r['art_s']:,.0f} | "
                      f"{r['rss_mb']:.0f} | {r['disk_mb']:.0f} | {reindex} | {r['plain_p50']:.1f} / "
-                     f"{r['plain_p95']:.1f} | {r['hl_p50']:.1f} / {r['hl_p95']:.1f} | {r['cold_ms']:.0f} | {process} |")
+                     f"{r['plain_p95']:.1f} | {r['hl_p50']:.1f} / {r['hl_p95']:.1f} | "
+                     f"{r.get('long_p50', 0):.1f} / {r.get('long_p95', 0):.1f} | {r['cold_ms']:.0f} | {process} |")
     ratios = []
     for size in sorted({r["size"] for r in rows}):
         by = {r["system"]: r for r in rows if r["size"] == size}
@@ -412,7 +448,14 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--systems", nargs="+", choices=SYSTEMS, default=list(SYSTEMS))
     parser.add_argument("--keep", type=Path, help="keep the indexes in this folder")
+    parser.add_argument("--index", type=Path, help="only time the queries on this existing searchnews index")
     args = parser.parse_args()
+    if args.index:
+        timed = child_query("searchnews", args.index)
+        print(f"Machine: {machine()}\n\n| queries | p50 ms | p95 ms |\n|---|---:|---:|")
+        for label, key in (("short", "plain"), ("short, highlighted", "hl"), ("long", "long")):
+            print(f"| {label} | {timed[key + '_p50']:.1f} | {timed[key + '_p95']:.1f} |")
+        return
     if not (corpora.SHARED / "bbc").is_dir():
         sys.exit(f"the corpora are not at {corpora.SHARED}; set SEARCHNEWS_SHARED_CORPORA")
     rows = []

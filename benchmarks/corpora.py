@@ -112,3 +112,58 @@ def scaled_corpus(count: int) -> tuple[Path, int, int]:
     articles, text_bytes = write_jsonl(scaled(base_records(), count), folder)
     stamp.write_text(f"{articles} {text_bytes}")
     return folder, articles, text_bytes
+
+
+# ---------------------------------------------------------------------------
+# Judged retrieval collections in SMART format (../shared/corpora/ir_judged)
+
+#: The judged collections: folder, documents file, queries file, judgments file.
+JUDGED = {
+    "cisi": ("cisi", "CISI.ALL", "CISI.QRY", "CISI.REL"),
+    "cacm": ("cacm", "cacm.all", "query.text", "qrels.text"),
+}
+_SMART_FIELD = re.compile(r"^\.([A-Z])(?:\s+(\S+))?\s*$")
+
+
+def smart_blocks(path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    """The records of a SMART file: ``.I n`` starts one, ``.T``/``.W``/``.A``… start its fields."""
+    number: str | None = None
+    fields: dict[str, list[str]] = {}
+    current: str | None = None
+    for line in path.read_text(encoding="latin-1").splitlines():
+        marker = _SMART_FIELD.match(line)
+        if marker and marker.group(1) == "I":
+            if number is not None:
+                yield number, {k: "\n".join(v).strip() for k, v in fields.items()}
+            number, fields, current = marker.group(2), {}, None
+        elif marker:
+            current = marker.group(1)
+            fields.setdefault(current, [])
+        elif current is not None:
+            fields[current].append(line)
+    if number is not None:
+        yield number, {k: "\n".join(v).strip() for k, v in fields.items()}
+
+
+def judged_collection(name: str, root: Path | None = None) -> tuple[list[dict], list[dict]]:
+    """A judged collection as (records, queries).
+
+    Records have ``id`` (``cisi/12``), ``headline`` (the title ``.T``) and
+    ``body`` (the abstract ``.W``, empty for CACM's title-only records).
+    Queries have ``id`` (``cisi/q3``), ``text`` (``.W``, as written) and
+    ``relevant`` (the ids of the judged-relevant records); queries without
+    any judgment are left out.
+    """
+    folder, docs_file, queries_file, rels_file = JUDGED[name]
+    base = (root or SHARED / "ir_judged") / folder
+    records = [{"id": f"{name}/{number}", "headline": " ".join(f.get("T", "").split()),
+                "body": f.get("W", "")} for number, f in smart_blocks(base / docs_file)]
+    relevant: dict[str, set[str]] = {}
+    for line in (base / rels_file).read_text(encoding="latin-1").splitlines():
+        parts = line.split()
+        if len(parts) >= 2:
+            relevant.setdefault(str(int(parts[0])), set()).add(f"{name}/{int(parts[1])}")
+    queries = [{"id": f"{name}/q{int(number)}", "text": " ".join(f.get("W", "").split()),
+                "relevant": relevant[str(int(number))]}
+               for number, f in smart_blocks(base / queries_file) if str(int(number)) in relevant]
+    return records, queries

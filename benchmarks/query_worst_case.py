@@ -40,6 +40,11 @@ QUERIES = {
     "inner wildcards": "g?v?rnm*nt",
     "many-term OR (64)": " OR ".join((WORDS * 3)[:64]),
     "64 plain words": " ".join((WORDS * 3)[:64]),
+    "60-word question": ("How did the government and the opposition parties react when the company said its profit "
+                         "and sales had fallen, the market price of oil was rising, the bank would raise its rates, "
+                         "and the minister warned that growth would slow this year while the police and the court "
+                         "were looking into the firm's reports and the plans of its club, music and film "
+                         "businesses?"),
     "long phrase": '"the government said it would not comment on the plans for the year"',
     "many phrases": " ".join(f'"{a} {b}"' for a, b in itertools.pairwise(WORDS)),
     "huge date range": "date:[1900-01-01 TO 2100-12-31]",

@@ -517,8 +517,10 @@ def query_command(query: str, index_path: str, limit: int, offset: int, since: s
       searchnews query missile --json --offset 2 --limit 2
 
     Hits are ranked by BM25F over the whole text, with a bonus for words that
-    are also in the headline or a caption; articles with all the plain words
-    come first (see "Ranking" in the README). Copies of a syndicated story are
+    are also in the headline or a caption; articles with all the plain words of
+    a short query (up to four) come first, and a longer question or a pasted
+    paragraph is ranked as one list, its most informative words kept (see
+    "Ranking" in the README). Copies of a syndicated story are
     shown once, with "+N copies" (--no-collapse lists them all).
     """
     with friendly_errors():

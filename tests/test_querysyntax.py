@@ -175,10 +175,16 @@ def test_query_at_the_length_limit_passes():
     assert check_query(query)
 
 
-def test_too_many_words():
-    query = " ".join(f"w{n}" for n in range(MAX_QUERY_TERMS + 1))
+def test_too_many_words_for_a_query_with_operators():
+    query = "(" + " OR ".join(f"w{n}" for n in range(MAX_QUERY_TERMS + 1)) + ")"
     error = _error(query)
-    assert error.reason == f"too many words ({MAX_QUERY_TERMS + 1}; the limit is {MAX_QUERY_TERMS})"
+    assert error.reason == (f"too many words for a query with operators ({MAX_QUERY_TERMS + 1}; the limit is "
+                            f"{MAX_QUERY_TERMS}); plain words have no limit")
+
+
+def test_plain_words_have_no_limit():
+    query = " ".join(f"w{n}" for n in range(MAX_QUERY_TERMS * 10))
+    assert check_query(query) == query
 
 
 def test_operators_only():

@@ -202,16 +202,6 @@ class SearchContext:
         story.flags.writeable = False
         return story
 
-    def story_number(self, article_id: str) -> int | None:
-        """The number of the story of ``article_id`` in :attr:`story`, or ``None``."""
-        key = self.stories.get(article_id)
-        if key is None or self.story is None:
-            return None
-        for docnum, other in self.story_docs.items():
-            if other == key:
-                return int(self.story[docnum])
-        return None
-
     @cached_property
     def _story_members(self) -> dict[str, list[int]]:
         """Story key to the document numbers of its live articles."""

@@ -248,14 +248,13 @@ class Evaluator:
         field = self.schema[q.fieldname] if q.fieldname in self.schema else None
         if field is None or not field.format or not field.format.supports("positions"):
             return self.via_matchers(q, scored)
-        if q.slop != 1 or getattr(q, "char_ranges", None):
-            return self.via_matchers(q, scored)
         try:
             words = [field.to_bytes(w) for w in q.words]
         except ValueError:
             return Matches.empty(scored)
-        if len(words) < 2:
-            return self.via_matchers(q, scored)
+        sloppy = q.slop != 1
+        if len(words) < 2 or (sloppy and (len(words) != 2 or q.slop < 1)) or getattr(q, "char_ranges", None):
+            return self.via_matchers(q, scored)  # longer phrases with slop: Whoosh's spans
         docs_parts = []
         for segment in self.segments:
             found = [segment.postings(q.fieldname, w) for w in words]
@@ -272,6 +271,8 @@ class Evaluator:
                     break
             if not len(candidates):
                 continue
+            # Each word's occurrences in the candidates as keys (document << 32 | position - its place
+            # in the phrase): the phrase starts where every word has the same key.
             keys = None
             for index, ((_, start, count, pos_start), docs) in enumerate(zip(found, lists, strict=True)):
                 chosen = np.flatnonzero(np.isin(docs, candidates, assume_unique=True))
@@ -279,11 +280,16 @@ class Evaluator:
                 firsts = pos_start + np.cumsum(freqs) - freqs
                 take = freqs[chosen]
                 gather = np.repeat(firsts[chosen] - (np.cumsum(take) - take), take) + np.arange(take.sum())
-                positions = arrays.positions[gather].astype(np.int64) - index
+                positions = arrays.positions[gather].astype(np.int64) - (0 if sloppy else index)
                 owners = np.repeat(docs[chosen].astype(np.int64), take)
                 here = (owners << 32) | (positions & 0xFFFFFFFF)
                 here = here[positions >= 0]
-                keys = here if keys is None else np.intersect1d(keys, here, assume_unique=True)
+                if sloppy and keys is not None:
+                    # two words, in order, the second 1 to ``slop`` positions after the first (Whoosh's SpanNear2)
+                    keys = np.unique(np.concatenate([np.intersect1d(keys + gap, here, assume_unique=True)
+                                                     for gap in range(1, q.slop + 1)]))
+                else:
+                    keys = here if keys is None else np.intersect1d(keys, here, assume_unique=True)
                 if not len(keys):
                     break
             if keys is not None and len(keys):

@@ -44,7 +44,9 @@ __all__ = [
     "check_expansions",
     "expand_languages",
     "has_language_filter",
+    "has_operator",
     "index_languages",
+    "is_plain",
     "make_parser",
     "parse_query",
     "text_leaves",
@@ -84,17 +86,17 @@ def _parsers(schema) -> _Parsers:
 _OPERATORS = re.compile(r'"[^"]*"|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b')
 
 
-def _has_operator(text: str) -> bool:
+def has_operator(text: str) -> bool:
     return any(not m.group().startswith('"') for m in _OPERATORS.finditer(text))
 
 
-def _is_plain(q: Query) -> bool:
+def is_plain(q: Query) -> bool:
     """True for a clause made of words or phrases looked for in the text fields only."""
     if isinstance(q, (query.Not, query.NumericRange, query.DateRange, query.AndNot)):
         return False
     if q.is_leaf():
         return q.field() == S.SEARCH_FIELD
-    return all(_is_plain(child) for child in q.children())
+    return all(is_plain(child) for child in q.children())
 
 
 def text_leaves(q: Query) -> Iterator[Query]:
@@ -152,12 +154,12 @@ def parse_query(text: str, schema) -> tuple[Query, Query]:
         raise QuerySyntaxError(f"invalid date in the query ({exc})", text, None) from None
     except Exception as exc:  # Whoosh's parser: IndexError on "< 0", bare Exception on "?date:[/TO]"
         raise QuerySyntaxError(f"the query cannot be read ({exc or type(exc).__name__})", text, None) from None
-    if _has_operator(checked) or not isinstance(strict, query.And):
+    if has_operator(checked) or not isinstance(strict, query.And):
         return strict, strict
-    plain = [q for q in strict.subqueries if _is_plain(q)]
+    plain = [q for q in strict.subqueries if is_plain(q)]
     if len(plain) < 2:
         return strict, strict
-    constraints = [q for q in strict.subqueries if not _is_plain(q)]
+    constraints = [q for q in strict.subqueries if not is_plain(q)]
     relaxed = query.Or(plain)
     return strict, (query.And([*constraints, relaxed]) if constraints else relaxed)
 

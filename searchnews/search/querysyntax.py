@@ -24,10 +24,11 @@ from ..index.schema import AUTHORS, DATE, FIELD_ALIASES, LANGUAGE, PLACE, SOURCE
 
 __all__ = ["MAX_PHRASES", "MAX_QUERY_CHARS", "MAX_QUERY_TERMS", "check_query", "check_wildcard"]
 
-#: Longer queries are refused: nobody types them, and they are slow to run.
-MAX_QUERY_CHARS = 2000
-#: The most words, phrases and field values one query may hold. Each word is
-#: looked for in three fields and several languages, so long queries are slow.
+#: Longer queries are refused: a long article pasted whole is shorter; more is not a query.
+MAX_QUERY_CHARS = 20_000
+#: The most words, phrases and field values a query with operators (AND, OR, NOT,
+#: parentheses) may hold: each clause is run as written. A query of plain words
+#: has no such limit: the search keeps its most informative words (searchnews.search.plan).
 MAX_QUERY_TERMS = 24
 #: The most "phrases" one query may hold (each is checked word position by position).
 MAX_PHRASES = 8
@@ -140,6 +141,7 @@ def check_query(query: str) -> str:
     previous: str | None = "start"  # "start", "open", "operator", "not", "term"
     previous_pos = 0
     terms = 0
+    structured = False  # operators or parentheses: run as written, so the number of terms is limited
     i, n = 0, len(query)
     pending_field: str | None = None
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement): day words as dates
@@ -179,6 +181,7 @@ def check_query(query: str) -> str:
         if c in "]}":
             raise _error(f"{c!r} without an opening bracket", query, i)
         if c == "(":
+            structured = True
             opens.append(i)
             group_fields.append(pending_field or group_fields[-1])  # date:(2022 OR 2023): dates inside
             i, previous, pending_field = i + 1, "open", None
@@ -202,13 +205,13 @@ def check_query(query: str) -> str:
                 raise _error(f"{word} needs a word before it", query, i)
             if previous in ("operator", "not"):
                 raise _error(f"{word} cannot follow another operator", query, i)
-            previous, previous_pos = "operator", i
+            previous, previous_pos, structured = "operator", i, True
             i = match.end()
             continue
         if word == "NOT":
             if previous == "not":
                 raise _error("NOT cannot follow another NOT (they would cancel out)", query, i)
-            previous, previous_pos = "not", i
+            previous, previous_pos, structured = "not", i, True
             i = match.end()
             continue
         bare = _BARE_FIELD.match(query, i)
@@ -260,8 +263,9 @@ def check_query(query: str) -> str:
     if previous in ("operator", "not"):
         word = _word_at(query, previous_pos)
         raise _error(f"{word} needs a word after it", query, previous_pos)
-    if terms > MAX_QUERY_TERMS:
-        raise _error(f"too many words ({terms}; the limit is {MAX_QUERY_TERMS})", query, None)
+    if structured and terms > MAX_QUERY_TERMS:
+        raise _error(f"too many words for a query with operators ({terms}; the limit is {MAX_QUERY_TERMS}); "
+                     f"plain words have no limit", query, None)
     if terms == 0:
         raise _error("the query has operators but no words", query, None)
     for start, end, replacement in reversed(edits):

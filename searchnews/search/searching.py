@@ -47,6 +47,7 @@ from ..index import documents
 from ..index import schema as S
 from ..index.analysis import analysis_language
 from ..models import Copy, Hit, SearchResults
+from . import plan as plans
 from .budget import Deadline
 from .collect import count_folded, restrict, top
 from .context import RECENCY_WEIGHT, SearchContext
@@ -54,7 +55,8 @@ from .evaluate import Matches
 from .facets import count_facets
 from .filters import Filters
 from .highlighting import SNIPPET_CHARS, Wanted, find_matches, query_terms, snippets
-from .parse import check_expansions, expand_languages, parse_query, with_field_boosts
+from .parse import check_expansions
+from .plan import Plan
 
 __all__ = [
     "MAX_LIMIT",
@@ -188,69 +190,62 @@ def estimate(q: Query, searcher: Searcher, allowed: np.ndarray | None) -> int:
 # searching
 
 
-@dataclass(frozen=True)
-class _Queries:
-    """A query's forms (stage 1): as parsed, and expanded into the index's languages (``loose`` only if tiered)."""
-
-    strict_parsed: Query
-    loose_parsed: Query
-    languages: tuple[str, ...]
-    strict: Query
-    loose: Query | None
-
-
 @dataclass
 class _Ranked:
     """What stage 2 of :func:`run_search` gives: the page's documents and what the counts are made of."""
 
     kept: list[tuple[int, float]]
     strict: Matches
-    counted: np.ndarray = dataclass_field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    listed: Matches | None = None
+    counted: np.ndarray
+    listed: Matches
     counted_query: Query | None = None
 
 
-def _rank_by_relevance(queries: _Queries, evaluator, context: SearchContext, options: SearchOptions, wanted: int,
+def _rank_by_relevance(plan: Plan, evaluator, context: SearchContext, options: SearchOptions, wanted: int,
                        allowed: np.ndarray | None, story: np.ndarray | None) -> _Ranked:
-    """The articles with all the words by BM25F, then those with some (see the module terms)."""
-    strict_parsed, loose_parsed, languages, loose = (queries.strict_parsed, queries.loose_parsed,
-                                                     queries.languages, queries.loose)
+    """By BM25F: a short query's articles with all the words then those with some; a long query's in one list."""
     final = context.recency(options.recency) if options.recency else None
-    strict = restrict(evaluator.evaluate(expand_languages(with_field_boosts(strict_parsed), languages)), allowed)
-    docs, scores = top(strict, wanted, final=final, story=story)
-    ranked = _Ranked(kept=list(zip(docs.tolist(), scores.tolist(), strict=True)), strict=strict,
-                     counted=strict.docs, listed=strict)
-    if loose is None:
-        return ranked
-    need_more = len(ranked.kept) < wanted
-    loose_query = expand_languages(with_field_boosts(loose_parsed), languages, stop_filters=False) if need_more \
-        else loose
-    matched = restrict(evaluator.evaluate(loose_query, scored=need_more), allowed)
-    if need_more:
-        seen = set(story[docs].tolist()) - {-1} if story is not None else ()
-        more, more_scores = top(restrict(matched, excluded=strict.docs), wanted - len(ranked.kept), final=final,
-                                story=story, seen=seen)
-        ranked.kept += zip(more.tolist(), more_scores.tolist(), strict=True)
+    first = restrict(evaluator.evaluate(plan.first), allowed)
+    docs, scores = top(first, wanted, final=final, story=story)
+    kept = list(zip(docs.tolist(), scores.tolist(), strict=True))
+    if plan.long:  # one list: ``first`` matched every article; the all-words ones are counted apart
+        strict = restrict(evaluator.evaluate(plan.strict, scored=False), allowed)
+        matched = first
+    else:
+        strict = matched = first
+        if plan.tiered:
+            need_more = len(kept) < wanted and plan.rest is not None
+            matched = restrict(evaluator.evaluate(plan.rest if need_more else plan.loose, scored=need_more), allowed)
+            if need_more:
+                seen = set(story[docs].tolist()) - {-1} if story is not None else ()
+                more, more_scores = top(restrict(matched, excluded=strict.docs), wanted - len(kept), final=final,
+                                        story=story, seen=seen)
+                kept += zip(more.tolist(), more_scores.tolist(), strict=True)
+    if not plan.tiered:
+        return _Ranked(kept=kept, strict=strict, counted=strict.docs, listed=strict)
     # Every article with all the words has some, except where a stop word of its language matched
     # it through the language filter, which the any-word query leaves out: count both.
-    ranked.counted = np.union1d(strict.docs, matched.docs)
-    ranked.counted_query = loose
-    if not len(strict):
-        ranked.listed = matched
-    return ranked
+    return _Ranked(kept=kept, strict=strict, counted=np.union1d(strict.docs, matched.docs),
+                   listed=strict if len(strict) else matched, counted_query=plan.loose)
 
 
-def _rank_by_date(queries: _Queries, evaluator, context: SearchContext, options: SearchOptions, wanted: int,
+def _rank_by_date(plan: Plan, evaluator, context: SearchContext, options: SearchOptions, wanted: int,
                   allowed: np.ndarray | None, story: np.ndarray | None) -> _Ranked:
     """The articles with all the words (those with some, when none has them all) by date."""
-    loose = queries.loose
-    strict = restrict(evaluator.evaluate(queries.strict, scored=False), allowed)
+    strict = restrict(evaluator.evaluate(plan.strict, scored=False), allowed)
     listed = strict
-    if loose is not None and not len(strict):
-        listed = restrict(evaluator.evaluate(loose, scored=False), allowed)
+    if plan.tiered and not len(strict):
+        listed = restrict(evaluator.evaluate(plan.loose, scored=False), allowed)
     docs, _ = top(listed, wanted, sort_key=context.date_key(newest=options.sort == "newest"), story=story)
     return _Ranked(kept=[(d, 0.0) for d in docs.tolist()], strict=strict, counted=listed.docs, listed=listed,
-                   counted_query=loose if listed is not strict else None)
+                   counted_query=plan.loose if listed is not strict else None)
+
+
+def make_search_plan(searcher: Searcher, text: str, context: SearchContext) -> Plan:
+    """Stage 1: the plan of a query (parsed, checked, the cost guard applied; see :mod:`.plan`)."""
+    strict_parsed, loose_parsed = plans.parse(text, searcher.schema)
+    check_expansions(strict_parsed, searcher.reader(), text)
+    return plans.make_plan(text, strict_parsed, loose_parsed, searcher.reader(), context.languages)
 
 
 def run_search(searcher: Searcher, text: str, options: SearchOptions | None = None, *,
@@ -274,28 +269,25 @@ def run_search(searcher: Searcher, text: str, options: SearchOptions | None = No
     context = context or SearchContext(searcher)
     started = time.perf_counter()
     deadline = Deadline.after(TIME_LIMIT)
-    # 1. parse
-    strict_parsed, loose_parsed = parse_query(text, searcher.schema)
-    check_expansions(strict_parsed, searcher.reader(), text)
-    tiered = loose_parsed != strict_parsed
-    languages = context.languages
-    strict_query = expand_languages(strict_parsed, languages)
-    loose = expand_languages(loose_parsed, languages, stop_filters=False) if tiered else None
+    # 1. parse and plan
+    plan = make_search_plan(searcher, text, context)
     allowed = context.allowed(options.filters)
     story = context.story if options.collapse else None
     evaluator = context.evaluator(deadline.extended(MIN_BUDGET))
     wanted = options.offset + options.limit
-    queries = _Queries(strict_parsed, loose_parsed, languages, strict_query, loose)
     # 2. evaluate and rank
-    rank = _rank_by_relevance if options.sort == "relevance" else _rank_by_date
-    ranked = rank(queries, evaluator, context, options, wanted, allowed, story)
-    terms = highlight_terms(strict_query, searcher) if options.highlight else None
+    if options.sort == "relevance":
+        plan = plans.with_feedback(plan, searcher, evaluator, allowed)
+        ranked = _rank_by_relevance(plan, evaluator, context, options, wanted, allowed, story)
+    else:
+        ranked = _rank_by_date(plan, evaluator, context, options, wanted, allowed, story)
+    terms = highlight_terms(plan.loose if plan.long else plan.strict, searcher) if options.highlight else None
     hits = page_hits(ranked.kept[options.offset:wanted], searcher, terms, context, options.collapse)
     # 3. count
     partial = evaluator.partial
     total = len(ranked.counted)
     if partial:
-        counted_query = ranked.counted_query or strict_query
+        counted_query = ranked.counted_query or plan.strict
         total = max(total, estimate(counted_query, searcher, allowed), len(ranked.kept))
         folded = 0
     else:
@@ -303,8 +295,7 @@ def run_search(searcher: Searcher, text: str, options: SearchOptions | None = No
     strict_total = len(ranked.strict)
     facets = None
     if options.facets:
-        facets = count_facets(ranked.listed.docs if ranked.listed is not None else ranked.strict.docs,
-                              context.columns)
+        facets = count_facets(ranked.listed.docs, context.columns)
     # 4. suggest
     suggestion = None
     if options.suggest and strict_total < SUGGEST_BELOW:
@@ -318,7 +309,7 @@ def run_search(searcher: Searcher, text: str, options: SearchOptions | None = No
         hits=tuple(hits),
         took=time.perf_counter() - started,
         offset=options.offset,
-        all_words_total=strict_total if tiered else None,
+        all_words_total=strict_total if plan.tiered else None,
         partial=partial,
         collapsed=folded,
         sort=options.sort,
@@ -336,13 +327,11 @@ def matching_docs(searcher: Searcher, text: str, filters: Filters | None = None,
     """
     context = context or SearchContext(searcher)
     evaluator = context.evaluator(Deadline.after(TIME_LIMIT * 4))
-    strict_parsed, loose_parsed = parse_query(text, searcher.schema)
-    check_expansions(strict_parsed, searcher.reader(), text)
+    plan = make_search_plan(searcher, text, context)
     allowed = context.allowed(filters)
-    found = restrict(evaluator.evaluate(expand_languages(strict_parsed, context.languages), scored=False), allowed)
-    if not len(found) and loose_parsed != strict_parsed:
-        loose = expand_languages(loose_parsed, context.languages, stop_filters=False)
-        found = restrict(evaluator.evaluate(loose, scored=False), allowed)
+    found = restrict(evaluator.evaluate(plan.strict, scored=False), allowed)
+    if not len(found) and plan.tiered:
+        found = restrict(evaluator.evaluate(plan.loose, scored=False), allowed)
     return found.docs, evaluator.partial
 
 
