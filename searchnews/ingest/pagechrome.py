@@ -55,17 +55,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import boilerplate as bp
+from .patternsets import PatternSet
 
-__all__ = ["Layout", "find_layout"]
+__all__ = ["Layout", "find_layout", "might_be_page", "plain"]
 
 _WORD = re.compile(r"\w+")
 _LETTERS = re.compile(r"[^\W\d_]")
 _TERMINAL = (".", "!", "?", "…", "。", "！", "？", '"', "”", "»", "’", "'")
 _SENTENCE = re.compile(r"[.!?。！？…]")
-_CHROME = re.compile("|".join(f"(?:{p.pattern})" for p in bp.CHROME_LINES), re.IGNORECASE)
-_PROMO = re.compile("|".join(f"(?:{p.pattern})" for p in bp.PROMO_LINES), re.IGNORECASE)
-_META = (bp.BYLINE, bp.AUTHORS_LINE, bp.BARE_DATE_LINE, bp.CAPTION_PREFIX, bp.CREDIT_LINE, bp.SOURCE_LINE,
-         *(pattern for _, pattern in bp.STAMP_LINES), *bp.RELATIVE_STAMPS)
+_CHROME = PatternSet(bp.CHROME_LINES)
+_PROMO = PatternSet(bp.PROMO_LINES)
+_META = PatternSet((bp.BYLINE, bp.AUTHORS_LINE, bp.BARE_DATE_LINE, bp.CAPTION_PREFIX, bp.CREDIT_LINE, bp.SOURCE_LINE,
+                    *(pattern for _, pattern in bp.STAMP_LINES), *bp.RELATIVE_STAMPS))
+_COMMENT_HEADER = PatternSet((bp.COMMENT_HEADER,))
+_MENU_END = frozenset(".!?。！？…")
+#: What a list item can start with (the first characters of :data:`~searchnews.ingest.boilerplate.BULLET`;
+#: digits are told by ``str.isdecimal``, as ``\d`` tells them).
+_BULLET_START = frozenset("*•·▪►◦‣–-")
 
 GOOD, NEARGOOD, SHORT, BAD = "good", "near-good", "short", "bad"
 
@@ -97,12 +103,14 @@ def plain(line: str) -> str:
     """A line without markdown heading marks, links, emphasis and list bullets."""
     if "](" in line:
         line = bp.MARKDOWN_LINK.sub(r"\g<text>", line)
-    heading = bp.MARKDOWN_HEADING.fullmatch(line)
-    if heading:
-        line = heading.group("text")
-    bullet = bp.BULLET.fullmatch(line)
-    if bullet:
-        line = bullet.group("text")
+    if line[:1] == "#":
+        heading = bp.MARKDOWN_HEADING.fullmatch(line)
+        if heading:
+            line = heading.group("text")
+    if line[:1] in _BULLET_START or line[:1].isdecimal():
+        bullet = bp.BULLET.fullmatch(line)
+        if bullet:
+            line = bullet.group("text")
     if line.startswith(("**", "__")) and line.endswith(("**", "__")) and len(line) > 4:
         line = line[2:-2].strip()
     return line
@@ -152,16 +160,48 @@ _SHAPE_REASONS = frozenset({"site chrome (menu, social, legal or list line)", "a
                             "menu or breadcrumb on one line"})
 
 
+def _shape(text: str) -> str | None:
+    """Why a segment is chrome by its shape alone (a chrome line, a url, a menu on one line), or ``None``."""
+    if _CHROME.matches(text):
+        return "site chrome (menu, social, legal or list line)"
+    if bp.URL_LINE.fullmatch(text):
+        return "a url"
+    if text[-1:] not in _MENU_END and len(bp.CHROME_SEPARATORS.findall(f" {text} ")) >= bp.CHROME_MIN_SEPARATORS:
+        return "menu or breadcrumb on one line"
+    return None
+
+
+def might_be_page(lines: Sequence[str], body: Sequence[bool]) -> bool:
+    """Whether a text could be a whole page, from the shape of its lines (``False`` for most articles).
+
+    ``body`` says, per line, whether the line rules keep it as body text. A text
+    is a page only when its first segment is chrome by its shape, or when at
+    least :data:`~searchnews.ingest.boilerplate.PAGE_MIN_CHROME_LINES` lines
+    kept as body stand in segments that are chrome by their shape or short
+    with no final punctuation (what :func:`find_layout` counts as evidence,
+    and the cleaner then checks against the line rules). This costs a look at
+    each line, not the page finder's work.
+    """
+    texts_by_line = [plain(line) for line in lines]
+    count = 0
+    for k, (a, b) in enumerate(_segments(texts_by_line)):
+        text = texts_by_line[a] if a == b else " ".join(texts_by_line[a:b + 1])
+        if k == 0 and _shape(text):
+            return True
+        kept = sum(body[a:b + 1])
+        if kept and ((len(text) < bp.CHROME_LENGTH_LOW and not text.endswith(_TERMINAL)) or _shape(text)):
+            count += kept
+            if count >= bp.PAGE_MIN_CHROME_LINES:
+                return True
+    return False
+
+
 def _context_free(text: str, stoplist: frozenset[str] | None, dense: bool) -> tuple[str, str]:
     """A segment's class and reason from its own shape."""
-    if _CHROME.fullmatch(text):
-        return BAD, "site chrome (menu, social, legal or list line)"
-    if bp.URL_LINE.fullmatch(text):
-        return BAD, "a url"
-    if len(bp.CHROME_SEPARATORS.findall(f" {text} ")) >= bp.CHROME_MIN_SEPARATORS and not _SENTENCE.search(
-            text[-1:]):
-        return BAD, "menu or breadcrumb on one line"
-    if _PROMO.fullmatch(text):
+    shape = _shape(text)
+    if shape:
+        return BAD, shape
+    if _PROMO.matches(text):
         return SHORT, "promo line (dropped by the line rules)"
     length = len(text) * (3 if dense else 1)
     if length < bp.CHROME_LENGTH_LOW:
@@ -245,7 +285,7 @@ def _comments_start(texts: Sequence[str], classes: Sequence[str]) -> int:
     two of them after some good text, the comments start at the first, or at
     the "Comments" heading just above it.
     """
-    headers = [k for k, text in enumerate(texts) if bp.COMMENT_HEADER.fullmatch(text)]
+    headers = [k for k, text in enumerate(texts) if _COMMENT_HEADER.matches(text)]
     seen_good = next((k for k, cls in enumerate(classes) if cls == GOOD), len(texts))
     headers = [k for k in headers if k > seen_good]
     if len(headers) < 2:
@@ -283,7 +323,7 @@ def _article_span(classes: Sequence[str], texts: Sequence[str]) -> tuple[int, in
 
 
 def _is_meta(text: str) -> bool:
-    return any(p.fullmatch(text) for p in _META)
+    return _META.matches(text)
 
 
 def _content_words(text: str, stoplist: frozenset[str] | None) -> set[str]:
@@ -306,7 +346,7 @@ def _headline_candidate(text: str) -> bool:
         return False
     if bp.NOT_HEADLINE.search(text) or len(bp.CHROME_SEPARATORS.findall(f" {text} ")) >= 1:
         return False
-    return not (_CHROME.fullmatch(text) or _PROMO.fullmatch(text) or _is_meta(text)
+    return not (_CHROME.matches(text) or _PROMO.matches(text) or _is_meta(text)
                 or bp.URL_LINE.fullmatch(text) or bp.RELATED_MARKER.fullmatch(text))
 
 
