@@ -97,9 +97,10 @@ def _normal_lines(text: str) -> list[str]:
         text = _INVISIBLE.sub("", text)
         text = _CONTROL.sub(" ", text)
         text = _SPACES.sub(" ", text)
-    elif "  " in text:
-        text = _RUN_OF_SPACES.sub(" ", text)
-    return [line.strip() for line in text.split("\n")]
+    lines = [line.strip() for line in text.split("\n")]
+    if "  " in text:  # runs of spaces inside lines (indentation went with the strip)
+        lines = [_RUN_OF_SPACES.sub(" ", line) if "  " in line else line for line in lines]
+    return lines
 
 
 def normalize_text(text: str) -> str:
@@ -134,7 +135,8 @@ def _page_decisions(lines: list[str], layout: Layout, meta: Collector, learned: 
 
 
 def _decide(lines: list[str], headline: str | None, meta: Collector, learned: frozenset[str],
-            reference: dt.datetime | None, name: str | None) -> tuple[str | None, Decisions, Layout | None]:
+            reference: dt.datetime | None, name: str | None = None,
+            path: str | None = None) -> tuple[str | None, Decisions, Layout | None]:
     """The headline and one decision per line (stages 2 and 3 of :func:`clean_text`).
 
     With no headline given, the first line is the headline and the lines are
@@ -157,6 +159,8 @@ def _decide(lines: list[str], headline: str | None, meta: Collector, learned: fr
     if not might_be_page(lines, [kind == "body" for kind in decisions.kinds]):
         meta.__dict__.update(plain_meta.__dict__)
         return headline, decisions, None
+    if name is None and path:
+        name = os.path.splitext(os.path.basename(path))[0]
     layout = find_layout(lines, name=name)
     if layout.page and not layout.starts_with_chrome:
         # Chrome the line rules already drop (a repeated headline, captions, promo lines) is no sign of a page.
@@ -218,8 +222,7 @@ def clean_text(
         headline = normalize_text(headline).replace("\n", " ").strip() or None
     # 2-3. headline (the article block of a whole page) and classify
     meta = Collector()
-    name = os.path.splitext(os.path.basename(path))[0] if path else None
-    headline, decisions, layout = _decide(lines, headline, meta, learned, reference_date, name)
+    headline, decisions, layout = _decide(lines, headline, meta, learned, reference_date, path=path)
     found_captions = [_caption_text(line) for kind, line in zip(decisions.kinds, decisions.texts, strict=True)
                       if kind == "caption"]
     # 4. paragraphs

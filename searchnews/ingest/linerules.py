@@ -50,6 +50,7 @@ Terms:
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -113,6 +114,14 @@ def _plain_spacing(line: str) -> bool:
     """Whether a line's spacing is already folded (single plain spaces, none at the ends)."""
     return not (line[:1].isspace() or line[-1:].isspace() or "  " in line or "\t" in line
                 or (not line.isascii() and _ODD_SPACE.search(line) is not None))
+
+
+def _longer_key(line: str, chars: int, spaced: bool) -> bool:
+    """Whether ``line``'s key is surely longer than ``chars``: case-folding never shortens a line, and the
+    key loses only final dots and spaces (when the spacing is folded; ``spaced`` says it is known to be)."""
+    if len(line) <= chars or not (spaced or _plain_spacing(line)):
+        return False
+    return line[-1] != "." or len(line.rstrip(" .")) > chars
 
 
 def _line_key(line: str) -> str:
@@ -229,33 +238,36 @@ class _Text:
     """The lines, their decisions so far, the metadata found and what the rules ask of the context."""
 
     def __init__(self, lines: Sequence[str], headline: str | None, meta: Collector, learned: frozenset[str],
-                 reference: dt.datetime | None, spaced: bool = False) -> None:
+                 reference: dt.datetime | None, spaced: bool = False, headline_key: str | None = None) -> None:
         self.lines = lines
         #: Whether every line's spacing is known to be folded (lines of normalised text, and blocks of them).
         self.spaced = spaced
         self.n = len(lines)
         self.headline = headline
-        self.headline_key = text_key(headline) if headline else None
-        self._headline_chars = len(self.headline_key) if self.headline_key is not None else -1
+        self.headline_key = headline_key if headline_key is not None else (text_key(headline) if headline else None)
+        self.headline_chars = len(self.headline_key) if self.headline_key is not None else -1
         self._keys: dict[int, str] = {}
         self.meta = meta
         self.learned = learned
+        self._learned_chars: int | None = None
         self.reference = reference
         self.out = Decisions(list(lines))
-        # Where metadata lines may stand: near the top or the bottom, counted in non-blank lines.
         self._edge: list[bool] | None = None
         self._nonblank: list[int] | None = None
         self._wrapped_end: list[int] | None = None
         self.missing: frozenset[int] = frozenset()  # patterns that no line can match (see classify)
 
     def edges(self) -> list[bool]:
-        """For each line, whether it is at the edge of the text (see the module terms)."""
+        """For each non-blank line, whether it is at the edge of the text (see the module terms)."""
         if self._edge is None:
-            rank, count = [0] * self.n, 0
-            for k, line in enumerate(self.lines):
-                rank[k] = count
-                count += bool(line)
-            self._edge = [r < bp.META_EDGE_TOP or r >= count - bp.META_EDGE_BOTTOM for r in rank]
+            # Where metadata lines may stand: near the top or the bottom, counted in non-blank lines.
+            edge = [False] * self.n
+            nonblank = [k for k, line in enumerate(self.lines) if line]
+            for k in nonblank[:bp.META_EDGE_TOP]:
+                edge[k] = True
+            for k in nonblank[max(0, len(nonblank) - bp.META_EDGE_BOTTOM):]:
+                edge[k] = True
+            self._edge = edge
         return self._edge
 
     def at_edge(self, j: int) -> bool:
@@ -286,18 +298,27 @@ class _Text:
     def plain_spacing(self, j: int) -> bool:
         return self.spaced or _plain_spacing(self.lines[j])
 
+    def _longer_key(self, j: int, chars: int) -> bool:
+        return _longer_key(self.lines[j], chars, self.spaced)
+
     def repeats_headline(self, j: int) -> bool:
         """Whether line ``j`` is the headline again (its key is the headline's)."""
-        if self.headline_key is None:
+        if self.headline_key is None or self._longer_key(j, self.headline_chars):
             return False
-        line = self.lines[j]
-        if len(line) > self._headline_chars and self.plain_spacing(j):
-            # The key is the line case-folded (never shorter) without its final dots and spaces.
-            if line[-1] != "." and len(line) > self._headline_chars:
-                return False
-            if len(line.rstrip(" .")) > self._headline_chars:
-                return False
         return self.key(j) == self.headline_key
+
+    @property
+    def learned_chars(self) -> int:
+        """The length of the longest learned key."""
+        if self._learned_chars is None:
+            self._learned_chars = max(map(len, self.learned), default=-1)
+        return self._learned_chars
+
+    def is_learned(self, j: int) -> bool:
+        """Whether line ``j`` is a learned line (its key is one of them)."""
+        if not self.learned or self._longer_key(j, self.learned_chars):
+            return False
+        return self.key(j) in self.learned
 
     def mark(self, j: int, kind: str, reason: str = "") -> None:
         self.out.kinds[j] = kind
@@ -326,6 +347,32 @@ def _at_edge(text: _Text, i: int, found: Any) -> bool:
 
 def _repeats_headline(text: _Text, i: int) -> bool:
     return text.repeats_headline(i)
+
+
+def _short_keys(text: _Text, chars: int) -> list[bool]:
+    """Per line, whether its key can be ``chars`` long or less (see :meth:`_Text._longer_key`)."""
+    if not text.spaced:
+        return [True] * text.n
+    return [len(line) <= chars or (line[-1:] == "." and len(line.rstrip(" .")) <= chars) for line in text.lines]
+
+
+def _maybe_headline(text: _Text) -> list[bool]:
+    return _short_keys(text, text.headline_chars)
+
+
+def _maybe_learned(text: _Text) -> list[bool]:
+    return _short_keys(text, text.learned_chars)
+
+
+def _maybe_caption_and_credit(text: _Text) -> list[bool]:
+    lines = text.lines
+    return [len(following) > len(line) for line, following in itertools.pairwise(lines)] + [False] * (text.n > 0)
+
+
+def _maybe_agency(text: _Text) -> list[bool]:
+    if not text.spaced:
+        return [True] * text.n
+    return [len(line) <= _AGENCY_MAX_CHARS or line[:1] == "." or line[-1:] == "." for line in text.lines]
 
 
 def _repeated_with_credit(text: _Text, i: int) -> bool:
@@ -479,7 +526,7 @@ def _disclaimer(text: _Text, i: int, found: re.Match[str]) -> int:
 
 
 def _learned(text: _Text, i: int) -> bool:
-    return bool(text.learned) and text.key(i) in text.learned
+    return text.is_learned(i)
 
 
 @dataclass(frozen=True)
@@ -500,6 +547,8 @@ class LineRule:
     patterns: tuple[re.Pattern[str], ...] = ()
     mode: str = "fullmatch"
     test: Callable[[_Text, int], Any] | None = None
+    #: For a rule with a test: per line, whether the test may hold (one cheap look at all lines).
+    maybe: Callable[[_Text], list[bool]] | None = None
     when: Condition | None = None
     action: Action | None = None
 
@@ -514,9 +563,10 @@ class LineRule:
 
 #: The rules, in the order they are tried on each line; a line no rule holds for is body text.
 RULES: tuple[LineRule, ...] = (
-    LineRule("headline repeated", "headline", "repeats the headline", test=_repeats_headline),
+    LineRule("headline repeated", "headline", "repeats the headline", test=_repeats_headline,
+             maybe=_maybe_headline),
     LineRule("caption and credit", "caption", "repeated with a photo credit on the next line",
-             test=_repeated_with_credit, action=_caption_and_credit),
+             test=_repeated_with_credit, maybe=_maybe_caption_and_credit, action=_caption_and_credit),
     LineRule("caption with credit", "caption", "ends with a photo credit in brackets",
              (bp.INLINE_CREDIT,), "search", when=_at_most(60)),
     LineRule("caption label", "caption", "caption label", (bp.CAPTION_PREFIX,)),
@@ -525,7 +575,7 @@ RULES: tuple[LineRule, ...] = (
     LineRule("promo", "promo", "promo or navigation line", bp.PROMO_LINES),
     LineRule("related", "related", "related-article marker", (bp.RELATED_MARKER,), action=_related),
     LineRule("source line", "source", "source line", (bp.SOURCE_LINE,), when=_at_edge, action=_source_line),
-    LineRule("agency name", "source", "source line", test=_agency_name,
+    LineRule("agency name", "source", "source line", test=_agency_name, maybe=_maybe_agency,
              action=lambda text, i, found: _source(text, i, found)),
     LineRule("agency title", "source", "source line", (bp.AGENCY_TITLE,), action=_agency_title),
     LineRule("authors label", "authors", "authors label", (bp.AUTHORS_LINE,), action=_authors_label),
@@ -536,7 +586,7 @@ RULES: tuple[LineRule, ...] = (
     LineRule("stamp", "stamp", "published or updated time",
              (*(pattern for _, pattern in bp.STAMP_LINES), bp.BARE_DATE_LINE), when=_at_edge, action=_stamp),
     LineRule("disclaimer", "disclaimer", "agency legal notice", bp.DISCLAIMERS, "search", action=_disclaimer),
-    LineRule("learned", "learned", "recurs across articles of this folder", test=_learned),
+    LineRule("learned", "learned", "recurs across articles of this folder", test=_learned, maybe=_maybe_learned),
 )
 
 #: Every pattern of the rules, in rule order; ``_RULE_OF[k]`` is the number of the rule of pattern ``k``.
@@ -553,7 +603,7 @@ _TESTED = tuple((number, rule) for number, rule in enumerate(RULES) if rule.test
 
 def classify(lines: Sequence[str], headline: str | None, meta: Collector, learned: frozenset[str] = frozenset(),
              reference: dt.datetime | None = None, missing: frozenset[int] | None = None,
-             spaced: bool = False) -> Decisions:
+             spaced: bool = False, headline_key: str | None = None) -> Decisions:
     """Decide what each line is: the first rule of :data:`RULES` that holds, else body text.
 
     ``headline`` is the article's headline (its repeats are dropped);
@@ -561,16 +611,19 @@ def classify(lines: Sequence[str], headline: str | None, meta: Collector, learne
     of lines learned from the corpus; ``reference`` is the date relative stamps
     ("3 hours ago") count back from; ``missing``, the patterns known to match
     nothing in these lines (worked out here when not given); ``spaced``, whether
-    the lines are known to be normalised (their spacing folded). Hard-wrapped
+    the lines are known to be normalised (their spacing folded); ``headline_key``,
+    the headline's :func:`text_key` when known. Hard-wrapped
     blocks are then judged as one line each (:func:`_judge_wrapped_blocks`).
     """
-    text = _Text(lines, headline, meta, learned, reference, spaced)
+    text = _Text(lines, headline, meta, learned, reference, spaced, headline_key)
     n = text.n
     # The patterns whose required words the whole text lacks match none of its lines, nor their blocks.
     text.missing = missing = _GATE.missing(" ".join(lines)) if missing is None else missing
     edge = text.edges()
-    tested = [rule for _, rule in _TESTED if (rule.test is not _learned or learned)
-              and (rule.test is not _repeats_headline or text.headline_key is not None)]
+    # The rules with a test, where each may hold; a line where none may is left to the patterns.
+    tested = [(rule, rule.maybe(text) if rule.maybe else [True] * n) for _, rule in _TESTED
+              if (rule.test is not _learned or learned) and (rule.test is not _repeats_headline or text.headline_key)]
+    could = [any(flags) for flags in zip(*(maybe for _, maybe in tested), strict=True)] if tested else [False] * n
     match = _GATE.match
     i = 0
     while i < n:
@@ -581,10 +634,11 @@ def classify(lines: Sequence[str], headline: str | None, meta: Collector, learne
         hit = match(line, 0, _ANYWHERE if edge[i] else _EDGE_ONLY, missing)
         nxt = None
         if hit is None:  # no pattern can match: only the rules without patterns can hold
-            for rule in tested:
-                found = rule.test(text, i)  # type: ignore[misc]
-                if found and (nxt := rule.apply(text, i, found)) is not None:
-                    break
+            if could[i]:
+                for rule, maybe in tested:
+                    if maybe[i] and (found := rule.test(text, i)) and (  # type: ignore[misc]
+                            nxt := rule.apply(text, i, found)) is not None:
+                        break
         else:
             nxt = _apply_in_order(text, i, hit)
         i = nxt if nxt is not None else i + 1  # no rule: body, as set
@@ -609,19 +663,16 @@ def _apply_in_order(text: _Text, i: int, hit: tuple[int, re.Match[str]] | None) 
     return None
 
 
-def _block_decision(text: str, headline_key: str | None, learned: frozenset[str],
-                    missing: frozenset[int]) -> tuple[str, str] | None:
-    """The decision for a hard-wrapped block judged as one line, or ``None`` if it is body text.
-
-    ``missing`` holds the patterns known to match nothing in the text the block is part of.
-    """
-    if headline_key is not None and _line_key(text) == headline_key:
+def _block_decision(joined: str, text: _Text) -> tuple[str, str] | None:
+    """The decision for a hard-wrapped block of ``text`` judged as one line, or ``None`` if it is body text."""
+    if text.headline_key is not None and not _longer_key(joined, text.headline_chars, text.spaced) and (
+            _line_key(joined) == text.headline_key):
         return "headline", "repeats the headline (hard-wrapped)"
-    if _GATE.match(text, 0, _ONLY_PROMO, missing):
+    if _GATE.match(joined, 0, _ONLY_PROMO, text.missing):
         return "promo", "promo or navigation line (hard-wrapped)"
-    if _GATE.match(text, 0, _ONLY_DISCLAIMERS, missing):
+    if _GATE.match(joined, 0, _ONLY_DISCLAIMERS, text.missing):
         return "disclaimer", "agency legal notice (hard-wrapped)"
-    if learned and _line_key(text) in learned:
+    if text.learned and not _longer_key(joined, text.learned_chars, text.spaced) and _line_key(joined) in text.learned:
         return "learned", "recurs across articles of this folder (hard-wrapped)"
     return None
 
@@ -647,21 +698,27 @@ def _judge_wrapped_blocks(text: _Text) -> None:
         end = i
         while end + 1 < n and kinds[end + 1] in _JUDGED:
             end += 1
-        if (end > i and "body" in kinds[i:end + 1]
-                and max(len(texts[k]) for k in range(i, end)) <= bp.HARD_WRAP_MAX_CHARS):
+        if end > i and "body" in kinds[i:end + 1] and max(map(len, texts[i:end])) <= bp.HARD_WRAP_MAX_CHARS:
             joined = " ".join(texts[i:end + 1])
-            verdict = _block_decision(joined, text.headline_key, text.learned, text.missing)
-            if verdict is None and all(kind == "body" for kind in kinds[i:end + 1]):
-                # The block read as one line: "Source:" / "AFP", "By" / "Jane Doe", a wrapped caption.
-                single = classify([joined], text.headline, text.meta, text.learned, text.reference, text.missing,
-                                  text.spaced)
-                if single.kinds[0] == "caption":
+            if kinds[i:end + 1].count("body") == end + 1 - i:
+                # The block read as one line: "Source:" / "AFP", "By" / "Jane Doe", a wrapped caption. The
+                # block rules come first; when no line rule holds for the block, no block rule can hold either.
+                single = classify([joined], text.headline, Collector(), text.learned, text.reference, text.missing,
+                                  text.spaced, text.headline_key)
+                kind = single.kinds[0]
+                verdict = None if kind == "body" else _block_decision(joined, text)
+                if verdict is None and kind != "body":  # again, collecting what the line says this time
+                    single = classify([joined], text.headline, text.meta, text.learned, text.reference,
+                                      text.missing, text.spaced, text.headline_key)
+                if verdict is None and kind == "caption":
                     texts[i] = joined
                     out.set(i, "caption", single.reasons[0] + " (hard-wrapped)")
                     for k in range(i + 1, end + 1):
                         out.set(k, "continued", "wrapped part of the line above")
-                elif single.kinds[0] != "body":
-                    verdict = (single.kinds[0], single.reasons[0] + " (hard-wrapped)")
+                elif verdict is None and kind != "body":
+                    verdict = (kind, single.reasons[0] + " (hard-wrapped)")
+            else:
+                verdict = _block_decision(joined, text)
             if verdict:
                 if verdict[0] == "disclaimer":
                     text.meta.add_notice(joined)

@@ -266,6 +266,7 @@ class _Plan:
     candidates: tuple[tuple[int, Any, tuple[tuple[str, ...], ...] | None], ...]
     gate: re.Pattern[str] | None
     others: tuple[tuple[int, Any, tuple[tuple[str, ...], ...] | None], ...]
+    other_numbers: frozenset[int]
 
 
 def _has_words(low: str, required: tuple[tuple[str, ...], ...]) -> bool:
@@ -339,9 +340,10 @@ class PatternSet:
             if gated not in self._gates:
                 self._gates[gated] = (re.compile("|".join(self._gate_sources[k] for k in gated))  # type: ignore[misc]
                                       if gated else None)
+            others = tuple((e.index, self._methods[e.index], e.required) for e in chosen
+                           if self._gate_sources[e.index] is None)
             plan = _Plan(tuple((e.index, self._methods[e.index], e.required) for e in chosen), self._gates[gated],
-                         tuple((e.index, self._methods[e.index], e.required) for e in chosen
-                               if self._gate_sources[e.index] is None))
+                         others, frozenset(index for index, _, _ in others))
             self._plans[key] = plan
         return plan
 
@@ -356,7 +358,7 @@ class PatternSet:
         low = lower_if_safe(text)
         if low is None:
             return _NO_SKIP
-        return frozenset(e.index for e in self._worded if not _has_words(low, e.required[:1]))  # type: ignore[index]
+        return frozenset(e.index for e in self._worded if not _has_words(low, e.required))  # type: ignore[arg-type]
 
     def match(self, text: str, start: int = 0, skip: frozenset[int] = _NO_SKIP,
               missing: frozenset[int] = _NO_SKIP) -> tuple[int, re.Match[str]] | None:
@@ -372,6 +374,8 @@ class PatternSet:
         if start == 0:
             if plan.gate is None or plan.gate.fullmatch(text) is None:
                 # None of the gated patterns matches: the first of the others that does is the answer.
+                if plan.other_numbers <= missing:
+                    return None
                 for index, method, required in plan.others:
                     if index in missing:
                         continue
