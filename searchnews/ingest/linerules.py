@@ -250,6 +250,7 @@ class _Text:
         self.meta = meta
         self.learned = learned
         self._learned_chars: int | None = None
+        self._learned_lengths: frozenset[int] | None = None
         self.reference = reference
         self.out = Decisions(list(lines))
         self._edge: list[bool] | None = None
@@ -308,6 +309,13 @@ class _Text:
         return self.key(j) == self.headline_key
 
     @property
+    def learned_lengths(self) -> frozenset[int]:
+        """The lengths of the learned keys."""
+        if self._learned_lengths is None:
+            self._learned_lengths = frozenset(map(len, self.learned))
+        return self._learned_lengths
+
+    @property
     def learned_chars(self) -> int:
         """The length of the longest learned key."""
         if self._learned_chars is None:
@@ -349,30 +357,36 @@ def _repeats_headline(text: _Text, i: int) -> bool:
     return text.repeats_headline(i)
 
 
-def _short_keys(text: _Text, chars: int) -> list[bool]:
-    """Per line, whether its key can be ``chars`` long or less (see :meth:`_Text._longer_key`)."""
+def _key_lengths(text: _Text, lengths: frozenset[int]) -> list[bool]:
+    """Per line, whether its key can have one of ``lengths``: a line in ASCII with folded spacing has a key as
+    long as the line without its final dots and spaces; others may have any."""
     if not text.spaced:
         return [True] * text.n
-    return [len(line) <= chars or (line[-1:] == "." and len(line.rstrip(" .")) <= chars) for line in text.lines]
+    return [not line.isascii() or len(line.rstrip(" .") if line[-1:] == "." else line) in lengths
+            for line in text.lines]
 
 
 def _maybe_headline(text: _Text) -> list[bool]:
-    return _short_keys(text, text.headline_chars)
+    return _key_lengths(text, frozenset((text.headline_chars,)))
 
 
 def _maybe_learned(text: _Text) -> list[bool]:
-    return _short_keys(text, text.learned_chars)
+    return _key_lengths(text, text.learned_lengths)
 
 
 def _maybe_caption_and_credit(text: _Text) -> list[bool]:
+    """Where the next line is longer and starts the same way (see :func:`_caption_with_credit`)."""
     lines = text.lines
-    return [len(following) > len(line) for line, following in itertools.pairwise(lines)] + [False] * (text.n > 0)
+    return [len(following) > len(line) and (line[:1].casefold()[:1] == following[:1].casefold()[:1]
+                                             or not line.rstrip(". "))
+            for line, following in itertools.pairwise(lines)] + [False] * (text.n > 0)
 
 
 def _maybe_agency(text: _Text) -> list[bool]:
     if not text.spaced:
         return [True] * text.n
-    return [len(line) <= _AGENCY_MAX_CHARS or line[:1] == "." or line[-1:] == "." for line in text.lines]
+    return [len(line) <= _AGENCY_MAX_CHARS or ((line[:1] == "." or line[-1:] == ".")
+                                                and len(line.strip(".")) <= _AGENCY_MAX_CHARS) for line in text.lines]
 
 
 def _repeated_with_credit(text: _Text, i: int) -> bool:

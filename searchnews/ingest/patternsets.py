@@ -178,6 +178,83 @@ def _cheapest(sets: list[frozenset[str]], most: int = 3) -> tuple[tuple[str, ...
     return tuple(tuple(sorted(s)) for s in usable[:most]) or None
 
 
+#: How many characters of a match's start :func:`_heads` reads, and the most starts it lists.
+HEAD_CHARS = 3
+_MAX_HEADS = 400
+
+
+def _concat(left: set[tuple[str, bool]], right: set[tuple[str, bool]]) -> set[tuple[str, bool]]:
+    """The starts of a match of one part then another: (start, open) pairs, open when anything may follow."""
+    out = set()
+    for start, open_ in left:
+        if open_:
+            out.add((start, True))
+            continue
+        for more, open_more in right:
+            joined = start + more
+            out.add((joined[:HEAD_CHARS], True) if len(joined) >= HEAD_CHARS else (joined, open_more))
+    if len(out) > _MAX_HEADS:
+        raise _Unknown
+    return out
+
+
+def _heads(items: Sequence, icase: bool) -> set[tuple[str, bool]]:
+    """The lower-case starts (up to :data:`HEAD_CHARS` characters) a match of ``items`` can have.
+
+    Pairs (start, open): open when the start is complete or anything may follow it. Raises
+    :class:`_Unknown` when there are too many to list.
+    """
+    found = {("", False)}
+    for op, av in items:
+        found = _concat(found, _heads_item(op, av, icase))
+        if all(open_ for _, open_ in found):
+            break
+    return found
+
+
+def _heads_item(op, av, icase: bool) -> set[tuple[str, bool]]:
+    if op is _sre.LITERAL:
+        return {(chr(av).lower(), False)}
+    if op is _sre.IN:
+        chars: set[str] = set()
+        for kind, value in av:
+            if kind is _sre.LITERAL:
+                chars.add(chr(value))
+            elif kind is _sre.RANGE and value[1] - value[0] < _MAX_HEADS:
+                chars.update(chr(c) for c in range(value[0], value[1] + 1))
+            else:  # a category or a negated class: anything from here
+                return {("", True)}
+        return {(c.lower(), False) for c in chars}
+    if op is _sre.BRANCH:
+        out: set[tuple[str, bool]] = set()
+        for alternative in av[1]:
+            out |= _heads(alternative, icase)
+        return out
+    if op is _sre.SUBPATTERN:
+        _, add_flags, del_flags, sub = av
+        return _heads(sub, _ignorecase(icase, add_flags, del_flags))
+    if op is getattr(_sre, "ATOMIC_GROUP", None):
+        return _heads(av, icase)
+    if op in _REPEATS:
+        low, high, sub = av
+        once = _heads(sub, icase)
+        found = {("", False)} if low == 0 else set()
+        current = {("", False)}
+        for count in range(1, min(high, max(low, HEAD_CHARS)) + 1):
+            current = _concat(current, once)
+            if count >= low:
+                found |= current
+            if all(open_ for _, open_ in current):
+                break
+        else:
+            if high > max(low, HEAD_CHARS):  # more repetitions may follow what was listed
+                found |= {(start, True) for start, _ in current}
+        return found
+    if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+        return {("", False)}
+    return {("", True)}  # any character, a group reference: anything from here
+
+
 def _ascii_safe(words: frozenset[str]) -> bool:
     """Whether no ASCII character matches a non-ASCII character of ``words``, case ignored (Kelvin sign, long s).
 
@@ -201,6 +278,7 @@ class _Entry:
     low: int
     high: int
     required: tuple[tuple[str, ...], ...] | None  # sets of words: a match holds one word of each
+    heads: tuple[str, ...] | None = None  # lower-case starts a match can have (see _heads); None: any
 
     def could_start(self, char: str) -> bool:
         if self.first is None:
@@ -234,7 +312,15 @@ def _analyse(index: int, pattern: re.Pattern[str], mode: str) -> _Entry:
             required = _cheapest([s for s in _required(items, icase) if _ascii_safe(s)])
     except (_Unknown, re.error, RecursionError, TypeError, ValueError):  # pragma: no cover - unreadable: always tried
         return _Entry(index, pattern, mode, None, 0, _INFINITE, None)
-    return _Entry(index, pattern, mode, first, low, high if high < _sre.MAXREPEAT else _INFINITE, required)
+    heads = None
+    if first is not None:
+        try:
+            starts = frozenset(start for start, _ in _heads(items, icase))
+            if "" not in starts and _ascii_safe(starts):
+                heads = tuple(sorted(starts))
+        except (_Unknown, RecursionError):
+            heads = None
+    return _Entry(index, pattern, mode, first, low, high if high < _sre.MAXREPEAT else _INFINITE, required, heads)
 
 
 _GROUP_NAME = re.compile(r"\(\?P<\w+>")
@@ -325,26 +411,34 @@ class PatternSet:
                 bounds.add(entry.high + 1)
         self._bounds = sorted(bounds)
         self._plans: dict[tuple[str, int, frozenset[int]], _Plan] = {}
+        self._by_first: dict[tuple[str, int, frozenset[int]], tuple[_Entry, ...]] = {}
         self._gates: dict[tuple[int, ...], re.Pattern[str] | None] = {}
         self._worded = tuple(e for e in self._entries if e.required is not None)
 
     def _plan(self, text: str, skip: frozenset[int]) -> _Plan:
-        key = (text[:1], bisect.bisect_right(self._bounds, len(text)), skip)
-        plan = self._plans.get(key)
-        if plan is None:
-            if len(self._plans) > 100_000:  # a corpus of every script: start again
-                self._plans.clear()
-            chosen = [e for e in self._entries
-                      if e.index not in skip and e.could_start(text[:1]) and e.fits(len(text))]
-            gated = tuple(e.index for e in chosen if self._gate_sources[e.index] is not None)
-            if gated not in self._gates:
-                self._gates[gated] = (re.compile("|".join(self._gate_sources[k] for k in gated))  # type: ignore[misc]
-                                      if gated else None)
-            others = tuple((e.index, self._methods[e.index], e.required) for e in chosen
-                           if self._gate_sources[e.index] is None)
-            plan = _Plan(tuple((e.index, self._methods[e.index], e.required) for e in chosen), self._gates[gated],
-                         others, frozenset(index for index, _, _ in others))
-            self._plans[key] = plan
+        """How to try ``text``: the candidates by its first character and length, narrowed by its first
+        three characters (when in ASCII) to those whose matches can start with them."""
+        band = bisect.bisect_right(self._bounds, len(text))
+        key = (text[:1], band, skip)
+        chosen = self._by_first.get(key)
+        if chosen is None:
+            chosen = self._by_first[key] = tuple(
+                e for e in self._entries if e.index not in skip and e.could_start(text[:1]) and e.fits(len(text)))
+        head = text[:HEAD_CHARS]
+        if head.isascii():
+            head = head.lower()
+            chosen = tuple(e for e in chosen if e.heads is None or head.startswith(e.heads))
+        gated = tuple(e.index for e in chosen if self._gate_sources[e.index] is not None)
+        if gated not in self._gates:
+            self._gates[gated] = (re.compile("|".join(self._gate_sources[k] for k in gated))  # type: ignore[misc]
+                                  if gated else None)
+        others = tuple((e.index, self._methods[e.index], e.required) for e in chosen
+                       if self._gate_sources[e.index] is None)
+        plan = _Plan(tuple((e.index, self._methods[e.index], e.required) for e in chosen), self._gates[gated],
+                     others, frozenset(index for index, _, _ in others))
+        if len(self._plans) > 200_000:  # a corpus of every script: start again
+            self._plans.clear()
+        self._plans[(text[:HEAD_CHARS], band, skip)] = plan
         return plan
 
     def missing(self, text: str) -> frozenset[int]:
@@ -369,7 +463,8 @@ class PatternSet:
         those in ``missing``, the result of :meth:`missing` for a document ``text``
         is part of.
         """
-        plan = self._plans.get((text[:1], bisect.bisect_right(self._bounds, len(text)), skip)) or self._plan(text, skip)
+        plan = (self._plans.get((text[:HEAD_CHARS], bisect.bisect_right(self._bounds, len(text)), skip))
+                or self._plan(text, skip))
         low: str | bool | None = None  # the text in lower case; False when words are unsafe to look for
         if start == 0:
             if plan.gate is None or plan.gate.fullmatch(text) is None:
