@@ -167,7 +167,7 @@ def _texts(paths) -> list[list[str]]:
 
 
 def test_whole_pages_always_go_to_the_page_finder():
-    pages = _texts(sorted(GOLD.glob("page-*.txt"))) + [normalize_text(PAGE).split("\n")]
+    pages = [*_texts(sorted(GOLD.glob("page-*.txt"))), normalize_text(PAGE).split("\n")]
     assert len(pages) >= 20
     for lines in pages:
         assert might_be_page(lines, _body_flags(lines))
