@@ -294,6 +294,10 @@ CHROME_STOPWORDS_HIGH = 0.32
 CHROME_NO_SPACES = frozenset({"zh", "ja", "th", "lo", "km", "my"})
 #: A chrome segment between two parts of an article weighs at least this many characters against joining them.
 CHROME_MIN_PENALTY = 30
+#: A short segment the page repeats this many times is chrome: a section label over each teaser, "Reply".
+CHROME_REPEATS = 3
+#: A line in small letters carries on the line above only when one of the two is this long (prose, not tags).
+CONTINUATION_MIN_CHARS = 40
 
 #: ISO 639-1 codes to the names of jusText's stop-word lists (``justext.get_stoplist``).
 STOPLISTS: dict[str, str] = {
@@ -330,6 +334,15 @@ CHROME_LINES: tuple[re.Pattern[str], ...] = tuple(
         r"(?:Tags?|Topics?|Themen|Mots-clés|Related topics)\s*:.{0,200}",
         r"(?:Related Topics|Related Content|Sponsored Stories|Promoted Stories|Around the web)\W*",
         r"(?:Tweet|Link this|Share this|Email this|Share|Pin it|Email|Print|Reprints?|Permalink)\W*",
+        # Picture galleries and pagers: "HIDE CAPTION", "View full size image", "<<", "7", "3 of 12".
+        r"(?:Hide|Show|Close|Open) captions?|View (?:full size )?(?:image|photo|gallery|slideshow)s?"
+        r"|(?:Next|Previous|Prev) (?:Slide|Image|Photo|Page)(?: (?:Next|Previous|Prev) (?:Slide|Image|Photo|Page))?",
+        r"\d{1,3}|[<>«»‹›←→]{1,3}|\d{1,3} (?:of|/) \d{1,3}",
+        # A time badge ("13h", "2d ago") and the comment system's own lines.
+        r"\d{1,2} ?(?:s|m|h|d|w|min|hr|hrs)(?: ago)?|Reply|Report(?: abuse)?|Powered by \w[\w.]{0,30}|Sort by\b.{0,30}",
+        r"(?:Filed|Posted) (?:under|in)\s*:?.{0,120}",
+        # An e-mail address or a bare domain on a line of its own.
+        r"[\w.+-]+@[\w-]+\.[\w.]{2,}|(?:www\.)?[\w-]+\.(?:com|org|net|co\.uk|info)",
     )
 )
 
@@ -364,9 +377,12 @@ COMMENTS_START = re.compile(
     r"|Join the (?:conversation|discussion)|Commentaires?|Réagissez|Kommentare?|Diskussion)\s*(?:\(\d+\))?\W*"
     r"|.{0,120}\b(?:wrote|says|said|a écrit|schrieb)\s*:"
     r"|Report this Comment.{0,120}", _I)
-#: A comment's header names its writer and time: "On December 23, 2014, at 10:07 PM, jdoe wrote:".
+#: A comment's header names its writer and time: "On December 23, 2014, at 10:07 PM, jdoe wrote:",
+#: "jdoe • 2 weeks ago" (a name, a separator, how long ago).
 COMMENT_HEADER = re.compile(r".{0,120}(?:\d{1,2}:\d{2}|\b(?:19|20)\d\d\b).{0,60}\b(?:wrote|says|a écrit|schrieb)\s*:"
-                            r"|Report this Comment.{0,120}", _I)
+                            r"|Report this Comment.{0,120}"
+                            r"|[^•·|]{1,60}\s[•·|]\s(?:\d{1,3}|an?|one)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago",
+                            _I)
 #: How many segments above the article block are searched for the headline.
 HEADLINE_SEARCH_LINES = 40
 #: What a headline never holds: an e-mail address, a byline, a photo agency credit, a login prompt.

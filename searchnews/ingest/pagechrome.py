@@ -138,8 +138,30 @@ def _wrap_margin(lines: Sequence[str]) -> int | None:
     return width if near >= 0.3 * len(lengths) else None
 
 
+#: What a line that carries on the sentence of the line above starts with, when a renderer puts each text node on
+#: a line of its own and so splits a paragraph at every link ("Say what you will about" / "Jane Doe" / ", the ...").
+_CONTINUATION_MARKS = frozenset(",.;:!?)]}”’»%")
+_SENTENCE_END = (".", "!", "?", "…", "。", "！", "？", ":", ";")
+#: A line that starts with a small word but begins something new: a byline ("by Jane Doe"), a stamp.
+_NEW_START = re.compile(r"(?:by|par|von|por|door|di|updated|posted|published)\b", re.IGNORECASE)
+
+
+def _continues(line: str, following: str) -> bool:
+    """Whether ``following`` carries on the sentence that ``line`` leaves unfinished: it starts with punctuation
+    that cannot start a sentence, or with a small letter after a line that ends mid-sentence (one of them long
+    enough to be prose: a list of tags in small letters is one item a line)."""
+    if line.endswith(_SENTENCE_END):
+        return False
+    start = following[:1]
+    if start in _CONTINUATION_MARKS:
+        return True
+    return (start.islower() and (line[-1:].islower() or line[-1:] in ",—–-“‘\"'") and not _NEW_START.match(following)
+            and max(len(line), len(following)) >= bp.CONTINUATION_MIN_CHARS)
+
+
 def _segments(lines: Sequence[str]) -> list[tuple[int, int]]:
-    """``(first, last)`` line numbers of each segment (hard-wrapped lines joined)."""
+    """``(first, last)`` line numbers of each segment: hard-wrapped lines joined, and a line joined to the next when
+    the next carries on its sentence (a paragraph a renderer split at its links)."""
     margin = _wrap_margin(lines)
     segments: list[tuple[int, int]] = []
     i, n = 0, len(lines)
@@ -148,9 +170,9 @@ def _segments(lines: Sequence[str]) -> list[tuple[int, int]]:
             i += 1
             continue
         end = i
-        if margin is not None:
-            while end + 1 < n and lines[end + 1] and len(lines[end]) >= margin - 15:
-                end += 1
+        while end + 1 < n and lines[end + 1] and (
+                (margin is not None and len(lines[end]) >= margin - 15) or _continues(lines[end], lines[end + 1])):
+            end += 1
         segments.append((i, end))
         i = end + 1
     return segments
@@ -278,6 +300,20 @@ def _revise(classes: list[str], reasons: list[str], texts: Sequence[str]) -> Non
                 classes[i], reasons[i] = GOOD, reasons[i] + ", next to article text"
 
 
+def _repeated(classes: list[str], reasons: list[str], texts: Sequence[str], stoplist: frozenset[str] | None) -> None:
+    """Segments whose text the page repeats (a section label over every teaser, "Reply" under every comment,
+    a gallery's title on each slide) are chrome (in place); not the small words a renderer puts on lines of their
+    own ("and", "by" between links), nor a label that introduces what follows ("What she said:")."""
+    counts: dict[str, int] = {}
+    keys = [text.casefold() for text in texts]
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    for k, key in enumerate(keys):
+        if (counts[key] >= bp.CHROME_REPEATS and len(key) <= bp.CHROME_LENGTH_HIGH and not key.endswith(":")
+                and _content_words(key, stoplist)):
+            classes[k], reasons[k] = BAD, f"repeated {counts[key]} times on the page"
+
+
 def _comments_start(texts: Sequence[str], classes: Sequence[str]) -> int:
     """The first segment of the readers' comments (the end of the texts when there are none).
 
@@ -385,6 +421,7 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
         reasons.append(reason)
     shapes = list(reasons)
     starts_with_chrome = classes[0] == BAD and reasons[0] in _SHAPE_REASONS
+    _repeated(classes, reasons, texts, stoplist)
     _revise(classes, reasons, texts)
     cut = _comments_start(texts, classes)
     span = _article_span(classes[:cut], texts[:cut])
