@@ -121,7 +121,12 @@ def _page_decisions(lines: list[str], layout: Layout, meta: Collector, learned: 
                     reference: dt.datetime | None) -> Decisions:
     """The decisions for a whole page: chrome dropped, the article and its metadata windows classified."""
     masked = [plain(line) if layout.decisions[j] in ("article", "meta") else "" for j, line in enumerate(lines)]
-    out = classify(masked, layout.headline_text, meta, learned, reference)
+    # At the edge of a page's article: its metadata windows and its first and last lines.
+    edges = [where == "meta" for where in layout.decisions]
+    article = [j for j, where in enumerate(layout.decisions) if where == "article" and masked[j]]
+    for j in article[:bp.META_EDGE_TOP] + article[max(0, len(article) - bp.META_EDGE_BOTTOM):]:
+        edges[j] = True
+    out = classify(masked, layout.headline_text, meta, learned, reference, edges=edges)
     for j, where in enumerate(layout.decisions):
         if where == "headline":
             out.texts[j] = lines[j]

@@ -617,7 +617,8 @@ _TESTED = tuple((number, rule) for number, rule in enumerate(RULES) if rule.test
 
 def classify(lines: Sequence[str], headline: str | None, meta: Collector, learned: frozenset[str] = frozenset(),
              reference: dt.datetime | None = None, missing: frozenset[int] | None = None,
-             spaced: bool = False, headline_key: str | None = None) -> Decisions:
+             spaced: bool = False, headline_key: str | None = None,
+             edges: Sequence[bool] | None = None) -> Decisions:
     """Decide what each line is: the first rule of :data:`RULES` that holds, else body text.
 
     ``headline`` is the article's headline (its repeats are dropped);
@@ -626,10 +627,14 @@ def classify(lines: Sequence[str], headline: str | None, meta: Collector, learne
     ("3 hours ago") count back from; ``missing``, the patterns known to match
     nothing in these lines (worked out here when not given); ``spaced``, whether
     the lines are known to be normalised (their spacing folded); ``headline_key``,
-    the headline's :func:`text_key` when known. Hard-wrapped
+    the headline's :func:`text_key` when known; ``edges``, which lines are at the
+    edge of the article when that is known otherwise (a page's metadata windows).
+    Hard-wrapped
     blocks are then judged as one line each (:func:`_judge_wrapped_blocks`).
     """
     text = _Text(lines, headline, meta, learned, reference, spaced, headline_key)
+    if edges is not None:
+        text._edge = list(edges)
     n = text.n
     # The patterns whose required words the whole text lacks match none of its lines, nor their blocks.
     text.missing = missing = _GATE.missing(" ".join(lines)) if missing is None else missing

@@ -142,8 +142,9 @@ def _wrap_margin(lines: Sequence[str]) -> int | None:
 #: a line of its own and so splits a paragraph at every link ("Say what you will about" / "Jane Doe" / ", the ...").
 _CONTINUATION_MARKS = frozenset(",.;:!?)]}”’»%")
 _SENTENCE_END = (".", "!", "?", "…", "。", "！", "？", ":", ";")
-#: A line that starts with a small word but begins something new: a byline ("by Jane Doe"), a stamp.
-_NEW_START = re.compile(r"(?:by|par|von|por|door|di|updated|posted|published)\b", re.IGNORECASE)
+#: A line that starts with a small letter but begins something new: a byline ("by Jane Doe"), a stamp, a url.
+_NEW_START = re.compile(r"(?:by|par|von|por|door|di|updated|posted|published)\b|https?:|www\.|[\w.+-]+@\w",
+                        re.IGNORECASE)
 
 
 def _continues(line: str, following: str) -> bool:
