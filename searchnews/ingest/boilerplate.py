@@ -385,6 +385,10 @@ COMMENT_HEADER = re.compile(r".{0,120}(?:\d{1,2}:\d{2}|\b(?:19|20)\d\d\b).{0,60}
                             _I)
 #: How many segments above the article block are searched for the headline.
 HEADLINE_SEARCH_LINES = 40
+#: What a byline or a date just under a headline-like line adds to its score as the page's headline.
+HEADLINE_BYLINE_BONUS = 3.0
+#: Each word of a headline-like line beyond this many lowers its score (a standfirst is longer than a headline).
+HEADLINE_LONG_WORDS = 12
 #: What a headline never holds: an e-mail address, a byline, a photo agency credit, a login prompt.
 NOT_HEADLINE = re.compile(
     r"@\w|^(?:by|par|von)\s|\b(?:via|/)\s*(?:Getty|AP|AFP|Reuters|Shutterstock)\b|\bGetty Images\b"

@@ -387,6 +387,89 @@ def _headline_candidate(text: str) -> bool:
                 or bp.URL_LINE.fullmatch(text) or bp.RELATED_MARKER.fullmatch(text))
 
 
+#: A byline as pages write it, in any case ("by Jane Doe", "BY JANE DOE", "By Jane Doe on Dec 29").
+_ANY_BYLINE = re.compile(r"(?:by|par|von|por|door|di)\s+[^\W\d_][\w.'’-]+(?:\s+[^\W\d_][\w.'’-]+){0,3}\b.{0,80}",
+                         re.IGNORECASE)
+#: A person's name (2 to 4 capitalised words, maybe ", Their Title"): an author's line, not a headline.
+_NAME_LIKE = re.compile(r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){1,3}(?:, [\w .&'’-]{2,40})?")
+#: A line that dates something: a month name or a time of day, and a year or a day number, in a few words.
+_DATED = re.compile(r"(?=.*\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|janv|févr|avr|mai|juin|juil|août|sept"
+                    r"|déc|okt|dez|mär)[a-zé]*\.?\b|.*\b\d{1,2}:\d{2}\b)(?=.*\b(?:19|20)\d\d\b|.*\b\d{1,2}\b).{4,80}",
+                    re.IGNORECASE)
+
+
+def _about_the_story(text: str) -> bool:
+    """Whether a segment is a byline or a date: what stands next to a headline."""
+    return bool(_is_meta(text) or _ANY_BYLINE.fullmatch(text) or (len(text) <= 80 and _DATED.fullmatch(text)))
+
+
+def _choose_headline(texts: Sequence[str], lines: Sequence[str], segments: Sequence[tuple[int, int]], first: int,
+                     good: Sequence[int], titles: Sequence[tuple[str, str]], stoplist: frozenset[str] | None,
+                     name: str | None, trace: list | None = None) -> tuple[float, int] | None:
+    """The score and segment of the headline: the headline-like line above the article block that the page's
+    ``<title>``-style line repeats, that a byline or date follows, that the article's first paragraphs use the
+    words of, and that stands nearest the article (see the module terms)."""
+    title_heads = {t.casefold() for t, _ in titles}
+    # A page saved with its <title> first: the title, with or without the site, confirms a later line it repeats.
+    first_title = texts[0].casefold() if _headline_candidate(texts[0]) else None
+    if first_title:
+        title_heads.add(first_title)
+    slug = _slug_words(name)
+    article_words = _content_words(" ".join(texts[k] for k in good[:6]), stoplist)
+    best: tuple[float, int] | None = None
+    seen = 0
+    ahead = first
+    while ahead + 1 < len(texts) and ahead < first + 8 and len(texts[ahead]) < bp.CHROME_LENGTH_HIGH:
+        ahead += 1
+    nearest = True
+    counts: dict[str, int] = {}
+    for text in texts:
+        key = text.casefold()
+        counts[key] = counts.get(key, 0) + 1
+    for k in range(ahead, -1, -1):
+        text = texts[k]
+        if k < first:
+            seen += 1
+        # Far above the article (menus in between), only a line the page's title repeats is looked at.
+        if seen > bp.HEADLINE_SEARCH_LINES and text.casefold() not in title_heads:
+            continue
+        if not _headline_candidate(text):
+            continue
+        score = 1.0 - 0.02 * min(seen, bp.HEADLINE_SEARCH_LINES)
+        folded = text.casefold()
+        if k > 0 and (folded in title_heads or any(h.startswith(folded) for h in title_heads)):
+            score += 3
+        if _NAME_LIKE.fullmatch(text) and stoplist is not None and not any(
+                w in stoplist for w in _WORD.findall(text.split(",")[0].casefold())):
+            score -= bp.HEADLINE_BYLINE_BONUS  # a person's name over a date is a byline, not a headline
+        words = _content_words(text, stoplist)
+        if slug and words and len(slug & words) >= 2 and len(slug & words) / len(words) >= 0.5:
+            score += 2
+        if words:
+            score += 2.5 * len(words & article_words) / len(words)
+        heading = bp.MARKDOWN_HEADING.fullmatch(lines[segments[k][0]])
+        if heading:
+            score += 2 if lines[segments[k][0]].startswith("# ") else 1
+        # A byline or a date right under it (or right above it).
+        after = next((d for d in range(1, 4) if k + d < len(texts) and _about_the_story(texts[k + d])), None)
+        if after is not None:
+            score += bp.HEADLINE_BYLINE_BONUS - 0.5 * (after - 1)
+        elif k > 0 and _about_the_story(texts[k - 1]):
+            score += bp.HEADLINE_BYLINE_BONUS / 2
+        if k < first and nearest:
+            score += 1
+            nearest = False
+        if counts[folded] > 1:  # in the page's headline and its breadcrumb, share box or gallery
+            score += 1
+        # A standfirst is a long sentence under the headline: a headline is rarely longer than a dozen words.
+        score -= 0.1 * max(0, len(text.split()) - bp.HEADLINE_LONG_WORDS)
+        if trace is not None:
+            trace.append((k, round(score, 2), text[:70]))
+        if best is None or score > best[0]:
+            best = (score, k)
+    return best
+
+
 def _title_lines(texts: Sequence[str]) -> list[tuple[str, str]]:
     """``(headline, site)`` of each ``<title>``-style line."""
     found = []
@@ -433,35 +516,7 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
 
     # The headline: the best headline-like line above the article block.
     titles = _title_lines(texts[:12] + texts[-12:])
-    title_heads = {t.casefold() for t, _ in titles}
-    slug = _slug_words(name)
-    article_words = _content_words(" ".join(texts[k] for k in good[:6]), stoplist)
-    best: tuple[float, int] | None = None
-    seen = 0
-    ahead = first
-    while ahead + 1 < len(texts) and ahead < first + 8 and len(texts[ahead]) < bp.CHROME_LENGTH_HIGH:
-        ahead += 1
-    for k in range(ahead, -1, -1):
-        text = texts[k]
-        if k < first:
-            seen += 1
-        if seen > bp.HEADLINE_SEARCH_LINES:
-            break
-        if not _headline_candidate(text):
-            continue
-        score = 1.0 - 0.02 * seen
-        folded = text.casefold()
-        if folded in title_heads or any(h.startswith(folded) for h in title_heads):
-            score += 3
-        words = _content_words(text, stoplist)
-        if slug and words and len(slug & words) / len(words) >= 0.5:
-            score += 2
-        if words:
-            score += 2.5 * len(words & article_words) / len(words)
-        if bp.MARKDOWN_HEADING.fullmatch(lines[segments[k][0]]):
-            score += 1
-        if best is None or score > best[0]:
-            best = (score, k)
+    best = _choose_headline(texts, lines, segments, first, good, titles, stoplist, name)
     headline_seg = best[1] if best else None
     if headline_seg is not None and headline_seg >= first:
         # A teaser above the headline is not the article: it starts after the headline.
@@ -501,7 +556,8 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
             decisions[j] = decision
             line_reasons[j] = reason
     # A text that starts with its headline is an article, whatever lists it ends with.
-    starts_with_headline = headline_text is not None and texts[0].casefold() == headline_text.casefold()
+    starts_with_headline = headline_seg == 0 or (
+        headline_text is not None and texts[0].casefold() == headline_text.casefold() and headline_seg is None)
     page = starts_with_chrome or (len(chrome_lines) >= bp.PAGE_MIN_CHROME_LINES and not starts_with_headline)
     return Layout(
         page=page,
