@@ -393,6 +393,28 @@ HEADLINE_LONG_WORDS = 12
 NOT_HEADLINE = re.compile(
     r"@\w|^(?:by|par|von)\s|\b(?:via|/)\s*(?:Getty|AP|AFP|Reuters|Shutterstock)\b|\bGetty Images\b"
     r"|logged in|\bsign (?:in|up)\b|\bnewsletter\b|\bsubscribe\b|\bcookies?\b", _I)
+#: A list of other stories after the article: at least this many titles with a byline or date under them, or
+#: this many titles with a one-sentence teaser (of so many characters, ending with its stop) each.
+TEASER_MIN_STARTS = 2
+TEASER_MIN_ITEMS = 3
+TEASER_MIN_CHARS = 40
+TEASER_MAX_CHARS = 300
+#: ... and the list reaches the end of the article block but for this many segments (an advertisement).
+TEASER_TAIL = 10
+#: A line that gives a date has at most this many words ("on December 29, 2014 at 3:02 PM, updated ...").
+DATED_MAX_WORDS = 10
+#: A closing blurb about the writer: "Jane Doe is a reporter at ...", "Jane writes about ...".
+WRITER_BLURB = re.compile(
+    r"(?:[A-Z][\w.'’-]+ ){0,2}[A-Z][\w.'’-]+ (?:is|was|has been|writes|covers|reports)\b.{0,100}?"
+    r"\b(?:writer|editor|reporter|correspondent|columnist|journalist|contributor|consultant|author|photographer"
+    r"|producer|blogger|founder|professor|fellow|director|analyst|intern|freelancer?|economist|researcher"
+    r"|scientist)s?\b", _I)
+#: The site promoting itself at the end of an article: in the second person or the imperative.
+SITE_PROMO = re.compile(
+    r"(?:Sign up|Subscribe|Follow us|Like us|Download|Get (?:the|our)|Join (?:us|our|the)|Click|Tap|Share (?:this|your)"
+    r"|Tell us|Let us know|Send us|Email us|Contact us|Don't miss|Never miss|Want more|Read more|For more)\b", _I)
+#: An invitation to follow the writer: "Follow her on Twitter".
+FOLLOW_ME = re.compile(r"\bFollow (?:him|her|them|me|us|@\w+)\b.{0,40}\b(?:Twitter|Facebook|Instagram|on)\b", _I)
 #: Metadata (bylines, stamps, credits) is read in this many lines before the article block and after it.
 META_WINDOW_LINES = 8
 #: The text is a whole page (its chrome is removed) when at least this many lines are chrome.

@@ -63,6 +63,9 @@ _WORD = re.compile(r"\w+")
 _LETTERS = re.compile(r"[^\W\d_]")
 _TERMINAL = (".", "!", "?", "…", "。", "！", "？", '"', "”", "»", "’", "'")
 _SENTENCE = re.compile(r"[.!?。！？…]")
+_QUOTES = ('"', "“", "”", "«", "»", "'", "‘", "’", "„")
+#: The end of a sentence inside a paragraph: a stop and a space (not "U.S." or "1.5").
+_SENTENCE_STOPS = re.compile(r"[.!?。！？…][\"”’»)]?\s+(?=\S)")
 _CHROME = PatternSet(bp.CHROME_LINES)
 _PROMO = PatternSet(bp.PROMO_LINES)
 _META = PatternSet((bp.BYLINE, bp.AUTHORS_LINE, bp.BARE_DATE_LINE, bp.CAPTION_PREFIX, bp.CREDIT_LINE, bp.SOURCE_LINE,
@@ -334,6 +337,61 @@ def _comments_start(texts: Sequence[str], classes: Sequence[str]) -> int:
     return cut
 
 
+def _story_starts(first: int, last: int, texts: Sequence[str]) -> list[int]:
+    """The segments in ``first..last`` where another story starts: a headline-like line with a byline or a
+    date just under it (a list of other articles, each with its title, byline or date and a teaser)."""
+    starts: list[int] = []
+    for k in range(first, last + 1):
+        if starts and k <= starts[-1] + 2:
+            continue  # the same story's title, standfirst and byline
+        if _headline_candidate(texts[k]) and any(_about_the_story(texts[k + d]) for d in (1, 2) if k + d <= last):
+            starts.append(k)
+    return starts
+
+
+def _teaser_run(first: int, last: int, classes: Sequence[str], texts: Sequence[str]) -> int | None:
+    """Where a list of other stories starts in ``first..last``: a title, then a one-sentence teaser, at least
+    :data:`~searchnews.ingest.boilerplate.TEASER_MIN_ITEMS` times in a row."""
+
+    def pair(k: int) -> bool:
+        title, teaser = texts[k], texts[k + 1]
+        return (classes[k + 1] == GOOD and _headline_candidate(title) and not title.endswith(("?", *_QUOTES))
+                and bp.TEASER_MIN_CHARS <= len(teaser) <= bp.TEASER_MAX_CHARS and teaser.endswith(_SENTENCE_END)
+                and teaser[:1] not in _QUOTES and not _SENTENCE_STOPS.search(teaser[:-1]))
+
+    k = first + 1
+    while k < last:
+        items = 0
+        while k + 2 * items < last and pair(k + 2 * items):
+            items += 1
+        # A list inside an article is followed by more of the article; a list of other stories ends the block
+        # (but for an advertisement or two).
+        if items >= bp.TEASER_MIN_ITEMS and k + 2 * items >= last - bp.TEASER_TAIL:
+            return k
+        k += max(1, 2 * items)
+    return None
+
+
+def _blurb_or_promo(text: str) -> bool:
+    """Whether a paragraph is the writer's blurb or the site's promotion, from its shape (see the boilerplate)."""
+    return bool(bp.WRITER_BLURB.match(text) or bp.SITE_PROMO.match(text) or bp.FOLLOW_ME.search(text))
+
+
+def _end_of_article(first: int, last: int, classes: Sequence[str], texts: Sequence[str]) -> int:
+    """The last segment of the article that starts at ``first``: before a list of other stories (two or more
+    titles with a byline or date, or three titles with a one-sentence teaser each) and before a closing writer's
+    blurb or promotion."""
+    starts = _story_starts(first + 1, last, texts)
+    if len(starts) >= bp.TEASER_MIN_STARTS:
+        last = starts[0] - 1
+    run = _teaser_run(first, last, classes, texts)
+    if run is not None:
+        last = run - 1
+    while last > first and (classes[last] != GOOD or _blurb_or_promo(texts[last])):
+        last -= 1
+    return last
+
+
 def _article_span(classes: Sequence[str], texts: Sequence[str]) -> tuple[int, int] | None:
     """The first and last segment of the article block: the span richest in good text.
 
@@ -392,15 +450,24 @@ _ANY_BYLINE = re.compile(r"(?:by|par|von|por|door|di)\s+[^\W\d_][\w.'’-]+(?:\s
                          re.IGNORECASE)
 #: A person's name (2 to 4 capitalised words, maybe ", Their Title"): an author's line, not a headline.
 _NAME_LIKE = re.compile(r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){1,3}(?:, [\w .&'’-]{2,40})?")
-#: A line that dates something: a month name or a time of day, and a year or a day number, in a few words.
-_DATED = re.compile(r"(?=.*\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|janv|févr|avr|mai|juin|juil|août|sept"
-                    r"|déc|okt|dez|mär)[a-zé]*\.?\b|.*\b\d{1,2}:\d{2}\b)(?=.*\b(?:19|20)\d\d\b|.*\b\d{1,2}\b).{4,80}",
-                    re.IGNORECASE)
+#: A line that dates something: a month's name or a time of day, and a year or a day's number.
+_DATED = re.compile(
+    r"(?=.*\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre"
+    r"|novembre|décembre|januar|februar|märz|juni|juli|oktober|dezember)\b\.?|.*\b\d{1,2}:\d{2}\b)"
+    r"(?=.*\b(?:19|20)\d\d\b|.*\b\d{1,2}\b).{4,80}", re.IGNORECASE)
+#: The metadata patterns that tell a story's start: bylines and stamps (not captions and credits).
+_STORY_META = PatternSet((bp.BYLINE, bp.AUTHORS_LINE, bp.BARE_DATE_LINE, *(pattern for _, pattern in bp.STAMP_LINES),
+                          *bp.RELATIVE_STAMPS))
 
 
 def _about_the_story(text: str) -> bool:
-    """Whether a segment is a byline or a date: what stands next to a headline."""
-    return bool(_is_meta(text) or _ANY_BYLINE.fullmatch(text) or (len(text) <= 80 and _DATED.fullmatch(text)))
+    """Whether a segment is a byline or a date: what stands next to a headline (not a quote's attribution:
+    "— Jane Doe (@jdoe) 3 May 2024")."""
+    if text[:1] in "—–-" or len(text.split()) > bp.DATED_MAX_WORDS * 2:
+        return False
+    return bool(_STORY_META.matches(text) or _ANY_BYLINE.fullmatch(text)
+                or (len(text.split()) <= bp.DATED_MAX_WORDS and _DATED.fullmatch(text)))
 
 
 def _choose_headline(texts: Sequence[str], lines: Sequence[str], segments: Sequence[tuple[int, int]], first: int,
@@ -521,6 +588,10 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
     if headline_seg is not None and headline_seg >= first:
         # A teaser above the headline is not the article: it starts after the headline.
         first = next((k for k in range(headline_seg + 1, last + 1) if classes[k] == GOOD), first)
+    # The article ends before a list of other stories and before its writer's blurb and the site's promotion.
+    end = _end_of_article(first, last, classes, texts)
+    ended_early = end < last
+    last = end
     headline_text = texts[headline_seg] if headline_seg is not None else (titles[0][0] if titles else None)
     site = next((site for head, site in titles if headline_text and head.casefold() == headline_text.casefold()),
                 None) or next((m.group("site").strip() for t in texts[-12:] if (m := bp.COPYRIGHT_SITE.fullmatch(t))),
@@ -534,7 +605,8 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
     line_reasons = [""] * n
     top = headline_seg if headline_seg is not None else first
     window_start = max(0, top - 3)
-    footer_end = min(len(segments) - 1, last + bp.META_WINDOW_LINES)
+    # (Under a list of other stories, their bylines and dates are not the article's.)
+    footer_end = last if ended_early else min(len(segments) - 1, last + bp.META_WINDOW_LINES)
     chrome_lines: list[int] = []
     for k, (a, b) in enumerate(segments):
         if k == headline_seg:
