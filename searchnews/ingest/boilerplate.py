@@ -415,6 +415,17 @@ SITE_PROMO = re.compile(
     r"|Tell us|Let us know|Send us|Email us|Contact us|Don't miss|Never miss|Want more|Read more|For more)\b", _I)
 #: An invitation to follow the writer: "Follow her on Twitter".
 FOLLOW_ME = re.compile(r"\bFollow (?:him|her|them|me|us|@\w+)\b.{0,40}\b(?:Twitter|Facebook|Instagram|on)\b", _I)
+#: A photo credit on a line of its own, as pages print them under a picture: "Photo by Jane Doe/Getty Images",
+#: "Photograph: Jane Doe", "AP Photo/Jane Doe", "Jane Doe/Reuters", "Courtesy of the museum".
+PHOTO_CREDIT = re.compile(
+    r"(?:(?:Photo|Photograph|Picture|Image|Foto|Bild)s?(?: (?:by|courtesy(?: of)?|credit)\s*:?|\s*:)\s*\S.*"
+    r"|(?:AP|AFP|EPA|Reuters|Getty) (?:Photo|Images)\b.*"
+    r"|[\w .,'’-]{2,60}/(?:Getty Images|AFP|AP|Reuters|EPA|Bloomberg|Corbis|Shutterstock|Polaris|WireImage)(?:/.*)?"
+    r"|Courtesy(?: of)? \S.*)")
+#: The longest a photo credit line is; the most words and sentences its caption (the line above it) has.
+PHOTO_CREDIT_MAX_CHARS = 100
+CAPTION_MAX_WORDS = 40
+CAPTION_MAX_SENTENCES = 2
 #: Metadata (bylines, stamps, credits) is read in this many lines before the article block and after it.
 META_WINDOW_LINES = 8
 #: The text is a whole page (its chrome is removed) when at least this many lines are chrome.

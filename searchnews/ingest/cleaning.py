@@ -120,7 +120,7 @@ def _split_headline(lines: list[str]) -> tuple[str | None, int]:
 def _page_decisions(lines: list[str], layout: Layout, meta: Collector, learned: frozenset[str],
                     reference: dt.datetime | None) -> Decisions:
     """The decisions for a whole page: chrome dropped, the article and its metadata windows classified."""
-    masked = [plain(line) if layout.decisions[j] in ("article", "meta") else "" for j, line in enumerate(lines)]
+    masked = [plain(line) if layout.decisions[j] in ("article", "meta", "caption") else "" for j, line in enumerate(lines)]
     # At the edge of a page's article: its metadata windows and its first and last lines.
     edges = [where == "meta" for where in layout.decisions]
     article = [j for j, where in enumerate(layout.decisions) if where == "article" and masked[j]]
@@ -131,6 +131,8 @@ def _page_decisions(lines: list[str], layout: Layout, meta: Collector, learned: 
         if where == "headline":
             out.texts[j] = lines[j]
             out.set(j, "headline", layout.reasons[j])
+        elif where == "caption" and out.kinds[j] in ("body", "continued", "caption"):
+            out.set(j, "credit" if layout.reasons[j] == "photo credit" else "caption", layout.reasons[j])
         elif where == "chrome" or (where == "meta" and out.kinds[j] in ("body", "continued")):
             out.texts[j] = lines[j]
             out.set(j, "chrome", layout.reasons[j]) if lines[j] else out.set(j, "blank")

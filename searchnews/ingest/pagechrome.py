@@ -77,6 +77,8 @@ _MENU_END = frozenset(".!?。！？…")
 _BULLET_START = frozenset("*•·▪►◦‣–-")
 
 GOOD, NEARGOOD, SHORT, BAD = "good", "near-good", "short", "bad"
+#: A photo's caption or credit: neither article text nor chrome (it weighs nothing in the article's span).
+CAPTION = "caption"
 
 
 @dataclass(frozen=True)
@@ -235,7 +237,8 @@ def _context_free(text: str, stoplist: frozenset[str] | None, dense: bool) -> tu
     if stoplist is None:
         density = 0.4 if _SENTENCE.search(text) else 0.0
     else:
-        words = _WORD.findall(text.casefold())
+        # Figures are neither stop words nor content: a market report's "0.03 percent at 27,403.54" is prose.
+        words = [w for w in _WORD.findall(text.casefold()) if not w.isdigit()]
         density = sum(w in stoplist for w in words) / len(words) if words else 0.0
     if density >= bp.CHROME_STOPWORDS_HIGH:
         if length > bp.CHROME_LENGTH_HIGH:
@@ -316,6 +319,18 @@ def _repeated(classes: list[str], reasons: list[str], texts: Sequence[str], stop
         if (counts[key] >= bp.CHROME_REPEATS and len(key) <= bp.CHROME_LENGTH_HIGH and not key.endswith(":")
                 and _content_words(key, stoplist)):
             classes[k], reasons[k] = BAD, f"repeated {counts[key]} times on the page"
+
+
+def _captions(classes: list[str], reasons: list[str], texts: Sequence[str]) -> None:
+    """A photo credit ("Photo by Jane Doe/Getty Images", "Credit: AFP") and the line just above it (the photo's
+    caption) are captions (in place)."""
+    for k, text in enumerate(texts):
+        if len(text) <= bp.PHOTO_CREDIT_MAX_CHARS and (bp.PHOTO_CREDIT.fullmatch(text) or bp.CREDIT_LINE.fullmatch(text)):
+            classes[k], reasons[k] = CAPTION, "photo credit"
+            above = texts[k - 1] if k > 0 else ""
+            if (above and classes[k - 1] != BAD and len(above.split()) <= bp.CAPTION_MAX_WORDS
+                    and len(_SENTENCE_STOPS.findall(above)) < bp.CAPTION_MAX_SENTENCES):
+                classes[k - 1], reasons[k - 1] = CAPTION, "photo caption (a credit follows)"
 
 
 def _comments_start(texts: Sequence[str], classes: Sequence[str]) -> int:
@@ -403,7 +418,7 @@ def _article_span(classes: Sequence[str], texts: Sequence[str]) -> tuple[int, in
     best, best_span = 0, None
     total, start = 0, 0
     for k, cls in enumerate(classes):
-        weight = len(texts[k]) if cls == GOOD else -max(len(texts[k]), bp.CHROME_MIN_PENALTY)
+        weight = len(texts[k]) if cls == GOOD else 0 if cls == CAPTION else -max(len(texts[k]), bp.CHROME_MIN_PENALTY)
         if total <= 0:
             total, start = 0, k
         total += weight
@@ -573,6 +588,7 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
     shapes = list(reasons)
     starts_with_chrome = classes[0] == BAD and reasons[0] in _SHAPE_REASONS
     _repeated(classes, reasons, texts, stoplist)
+    _captions(classes, reasons, texts)
     _revise(classes, reasons, texts)
     cut = _comments_start(texts, classes)
     span = _article_span(classes[:cut], texts[:cut])
@@ -612,7 +628,7 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
         if k == headline_seg:
             decision, reason = "headline", "headline-like line above the article"
         elif first <= k <= last:
-            decision = "article" if classes[k] == GOOD else "chrome"
+            decision = "article" if classes[k] == GOOD else "caption" if classes[k] == CAPTION else "chrome"
             reason = reasons[k]
         else:
             if window_start <= k < first or last < k <= footer_end:
