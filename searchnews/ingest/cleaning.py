@@ -120,7 +120,8 @@ def _split_headline(lines: list[str]) -> tuple[str | None, int]:
 def _page_decisions(lines: list[str], layout: Layout, meta: Collector, learned: frozenset[str],
                     reference: dt.datetime | None) -> Decisions:
     """The decisions for a whole page: chrome dropped, the article and its metadata windows classified."""
-    masked = [plain(line) if layout.decisions[j] in ("article", "meta", "caption") else "" for j, line in enumerate(lines)]
+    kept = ("article", "meta", "caption")
+    masked = [plain(line) if layout.decisions[j] in kept else "" for j, line in enumerate(lines)]
     # At the edge of a page's article: its metadata windows and its first and last lines.
     edges = [where == "meta" for where in layout.decisions]
     article = [j for j, where in enumerate(layout.decisions) if where == "article" and masked[j]]

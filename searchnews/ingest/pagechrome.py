@@ -325,7 +325,8 @@ def _captions(classes: list[str], reasons: list[str], texts: Sequence[str]) -> N
     """A photo credit ("Photo by Jane Doe/Getty Images", "Credit: AFP") and the line just above it (the photo's
     caption) are captions (in place)."""
     for k, text in enumerate(texts):
-        if len(text) <= bp.PHOTO_CREDIT_MAX_CHARS and (bp.PHOTO_CREDIT.fullmatch(text) or bp.CREDIT_LINE.fullmatch(text)):
+        if len(text) <= bp.PHOTO_CREDIT_MAX_CHARS and (bp.PHOTO_CREDIT.fullmatch(text)
+                                                      or bp.CREDIT_LINE.fullmatch(text)):
             classes[k], reasons[k] = CAPTION, "photo credit"
             above = texts[k - 1] if k > 0 else ""
             if (above and classes[k - 1] != BAD and len(above.split()) <= bp.CAPTION_MAX_WORDS
