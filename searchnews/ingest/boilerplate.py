@@ -383,6 +383,8 @@ COMMENT_HEADER = re.compile(r".{0,120}(?:\d{1,2}:\d{2}|\b(?:19|20)\d\d\b).{0,60}
                             r"|Report this Comment.{0,120}"
                             r"|[^•·|]{1,60}\s[•·|]\s(?:\d{1,3}|an?|one)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago",
                             _I)
+#: A link under each comment: "Reply", "Report abuse" (two of them under a "Comments" heading: the comments).
+COMMENT_MARKER = re.compile(r"(?:Reply|Report(?: abuse| comment)?|Flag|Like Reply|Répondre|Antworten|Responder)\W*", _I)
 #: How many segments above the article block are searched for the headline.
 HEADLINE_SEARCH_LINES = 40
 #: What a byline or a date just under a headline-like line adds to its score as the page's headline.
@@ -399,6 +401,8 @@ TEASER_MIN_STARTS = 2
 TEASER_MIN_ITEMS = 3
 TEASER_MIN_CHARS = 40
 TEASER_MAX_CHARS = 300
+#: A line in title case has at least this share of its words capitalised.
+TITLE_CASE_SHARE = 0.6
 #: ... and the list reaches the end of the article block but for this many segments (an advertisement).
 TEASER_TAIL = 10
 #: A line that gives a date has at most this many words ("on December 29, 2014 at 3:02 PM, updated ...").

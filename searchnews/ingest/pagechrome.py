@@ -337,20 +337,23 @@ def _captions(classes: list[str], reasons: list[str], texts: Sequence[str]) -> N
 def _comments_start(texts: Sequence[str], classes: Sequence[str]) -> int:
     """The first segment of the readers' comments (the end of the texts when there are none).
 
-    Comments are prose too; what tells them is their headers ("... wrote:"): with
-    two of them after some good text, the comments start at the first, or at
-    the "Comments" heading just above it.
+    Comments are prose too; what tells them is their headers ("... wrote:",
+    "jdoe • 2 weeks ago"): with two of them after some good text, the comments
+    start at the first, or at the "Comments" heading just above it. Without
+    headers (a renderer split them), two "Reply" links under a "Comments"
+    heading tell them too.
     """
-    headers = [k for k, text in enumerate(texts) if _COMMENT_HEADER.matches(text)]
     seen_good = next((k for k, cls in enumerate(classes) if cls == GOOD), len(texts))
-    headers = [k for k in headers if k > seen_good]
-    if len(headers) < 2:
+    headers = [k for k, text in enumerate(texts) if k > seen_good and _COMMENT_HEADER.matches(text)]
+    markers = [k for k, text in enumerate(texts) if k > seen_good and bp.COMMENT_MARKER.fullmatch(text)]
+    found = headers if len(headers) >= 2 else markers if len(markers) >= 2 else None
+    if found is None:
         return len(texts)
-    cut = headers[0]
-    for k in range(headers[0] - 1, max(seen_good, headers[0] - 12), -1):
+    cut = found[0] if found is headers else None
+    for k in range(found[0] - 1, max(seen_good, found[0] - 12), -1):
         if bp.COMMENTS_START.fullmatch(texts[k]):
             cut = k
-    return cut
+    return cut if cut is not None else len(texts)
 
 
 def _story_starts(first: int, last: int, texts: Sequence[str]) -> list[int]:
@@ -403,9 +406,26 @@ def _end_of_article(first: int, last: int, classes: Sequence[str], texts: Sequen
     run = _teaser_run(first, last, classes, texts)
     if run is not None:
         last = run - 1
-    while last > first and (classes[last] != GOOD or _blurb_or_promo(texts[last])):
-        last -= 1
-    return last
+    while True:
+        end = last
+        while end > first and (classes[end] != GOOD or _blurb_or_promo(texts[end])):
+            end -= 1
+        titles = end
+        while titles > first and (classes[titles] != GOOD or _title_cased(texts[titles])):
+            titles -= 1
+        if sum(1 for k in range(titles + 1, end + 1) if _title_cased(texts[k])) >= bp.TEASER_MIN_ITEMS:
+            end = titles  # the headlines of other stories, one a line
+        if end == last:
+            return last
+        last = end
+
+
+def _title_cased(text: str) -> bool:
+    """Whether a line is a headline in title case ("Why I Am Optimistic About the Future"): another story's."""
+    if not _headline_candidate(text):
+        return False
+    words = [w for w in text.split() if w[:1].isalpha()]
+    return bool(words) and sum(w[:1].isupper() for w in words) >= bp.TITLE_CASE_SHARE * len(words)
 
 
 def _article_span(classes: Sequence[str], texts: Sequence[str]) -> tuple[int, int] | None:
