@@ -469,6 +469,9 @@ def _slug_words(name: str | None) -> set[str]:
     return {w for w in _WORD.findall(name.casefold().replace("_", " ")) if len(w) > 2 and not w.isdigit()}
 
 
+_NAME_JOINS = frozenset({"and", "und", "et", "y", "e"})
+
+
 def _headline_candidate(text: str) -> bool:
     words = text.split()
     if not bp.HEADLINE_MIN_WORDS <= len(words) <= bp.HEADLINE_MAX_WORDS or not _LETTERS.search(text):
@@ -477,15 +480,16 @@ def _headline_candidate(text: str) -> bool:
         return False
     if bp.NOT_HEADLINE.search(text) or len(bp.CHROME_SEPARATORS.findall(f" {text} ")) >= 1:
         return False
-    return not (_CHROME.matches(text) or _PROMO.matches(text) or _is_meta(text)
-                or bp.URL_LINE.fullmatch(text) or bp.RELATED_MARKER.fullmatch(text))
+    return not (_CHROME.matches(text) or _PROMO.matches(text) or _is_meta(text) or _about_the_story(text)
+                or bp.URL_LINE.fullmatch(text) or bp.RELATED_MARKER.fullmatch(text) or bp.PHOTO_CREDIT.fullmatch(text))
 
 
 #: A byline as pages write it, in any case ("by Jane Doe", "BY JANE DOE", "By Jane Doe on Dec 29").
 _ANY_BYLINE = re.compile(r"(?:by|par|von|por|door|di)\s+[^\W\d_][\w.'’-]+(?:\s+[^\W\d_][\w.'’-]+){0,3}\b.{0,80}",
                          re.IGNORECASE)
-#: A person's name (2 to 4 capitalised words, maybe ", Their Title"): an author's line, not a headline.
-_NAME_LIKE = re.compile(r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){1,3}(?:, [\w .&'’-]{2,40})?")
+#: People's names (2 to 4 capitalised words each, maybe ", Their Title"): an author's line, not a headline.
+_NAME_LIKE = re.compile(r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){1,3}(?:(?:,| and| &) [A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){1,3})*"
+                        r"(?:, [\w .&'’-]{2,40})?")
 #: A line that dates something: a month's name or a time of day, and a year or a day's number.
 _DATED = re.compile(
     r"(?=.*\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
@@ -504,6 +508,29 @@ def _about_the_story(text: str) -> bool:
         return False
     return bool(_STORY_META.matches(text) or _ANY_BYLINE.fullmatch(text)
                 or (len(text.split()) <= bp.DATED_MAX_WORDS and _DATED.fullmatch(text)))
+
+
+def _is_name(text: str) -> bool:
+    """Whether a line is people's names ("Jane Doe and Ali Hassan", "Jane Doe, The Harbour Gazette")."""
+    return bool(_NAME_LIKE.fullmatch(text))
+
+
+def _byline_under(k: int, texts: Sequence[str]) -> int | None:
+    """How far under headline-like segment ``k`` a byline or a date stands (counting only lines that are not
+    chrome or a name), or ``None``: not within three, or another title stands between (a standfirst does not
+    count: a long sentence under the headline)."""
+    words = len(texts[k].split())
+    distance = 0
+    for j in range(k + 1, min(len(texts), k + 8)):
+        text = texts[j]
+        if _about_the_story(text):
+            return distance + 1
+        if _shape(text) or _PROMO.matches(text) or _is_name(text) or len(text.split()) <= 2:
+            continue  # "Print", "Share", a tag, the writer's name
+        distance += 1
+        if distance >= 3 or (_headline_candidate(text) and len(text.split()) < max(bp.HEADLINE_LONG_WORDS, words + 3)):
+            return None
+    return None
 
 
 def _choose_headline(texts: Sequence[str], lines: Sequence[str], segments: Sequence[tuple[int, int]], first: int,
@@ -543,8 +570,11 @@ def _choose_headline(texts: Sequence[str], lines: Sequence[str], segments: Seque
         if k > 0 and (folded in title_heads or any(h.startswith(folded) for h in title_heads)):
             score += 3
         if _NAME_LIKE.fullmatch(text) and stoplist is not None and not any(
-                w in stoplist for w in _WORD.findall(text.split(",")[0].casefold())):
+                w in stoplist and w not in _NAME_JOINS for w in _WORD.findall(text.split(",")[0].casefold())):
             score -= bp.HEADLINE_BYLINE_BONUS  # a person's name over a date is a byline, not a headline
+        last_word = _WORD.findall(folded)[-1:]
+        if stoplist is not None and last_word and last_word[0] in stoplist:
+            score -= 1  # "Say what you will about": a sentence a renderer cut at a link, not a headline
         words = _content_words(text, stoplist)
         if slug and words and len(slug & words) >= 2 and len(slug & words) / len(words) >= 0.5:
             score += 2
@@ -554,7 +584,7 @@ def _choose_headline(texts: Sequence[str], lines: Sequence[str], segments: Seque
         if heading:
             score += 2 if lines[segments[k][0]].startswith("# ") else 1
         # A byline or a date right under it (or right above it).
-        after = next((d for d in range(1, 4) if k + d < len(texts) and _about_the_story(texts[k + d])), None)
+        after = _byline_under(k, texts)
         if after is not None:
             score += bp.HEADLINE_BYLINE_BONUS - 0.5 * (after - 1)
         elif k > 0 and _about_the_story(texts[k - 1]):
@@ -562,8 +592,10 @@ def _choose_headline(texts: Sequence[str], lines: Sequence[str], segments: Seque
         if k < first and nearest:
             score += 1
             nearest = False
-        if counts[folded] > 1:  # in the page's headline and its breadcrumb, share box or gallery
+        if counts[folded] == 2:  # the page's headline and its breadcrumb, share box or gallery
             score += 1
+        elif counts[folded] > 2:  # a name the page repeats everywhere: the site's, a section's
+            score -= 1
         # A standfirst is a long sentence under the headline: a headline is rarely longer than a dozen words.
         score -= 0.1 * max(0, len(text.split()) - bp.HEADLINE_LONG_WORDS)
         if trace is not None:
