@@ -66,6 +66,8 @@ _SENTENCE = re.compile(r"[.!?。！？…]")
 _QUOTES = ('"', "“", "”", "«", "»", "'", "‘", "’", "„")
 #: The end of a sentence inside a paragraph: a stop and a space (not "U.S." or "1.5").
 _SENTENCE_STOPS = re.compile(r"[.!?。！？…][\"”’»)]?\s+(?=\S)")
+_BOLD = re.compile(r"\*\*|__")
+_SPACES_AROUND = re.compile(r"  +")
 _CHROME = PatternSet(bp.CHROME_LINES)
 _PROMO = PatternSet(bp.PROMO_LINES)
 _META = PatternSet((bp.BYLINE, bp.AUTHORS_LINE, bp.BARE_DATE_LINE, bp.CAPTION_PREFIX, bp.CREDIT_LINE, bp.SOURCE_LINE,
@@ -116,8 +118,8 @@ def plain(line: str) -> str:
         bullet = bp.BULLET.fullmatch(line)
         if bullet:
             line = bullet.group("text")
-    if line.startswith(("**", "__")) and line.endswith(("**", "__")) and len(line) > 4:
-        line = line[2:-2].strip()
+    if "**" in line or "__" in line:  # markdown's bold, also inside a line ("Jane Doe** said **today")
+        line = _SPACES_AROUND.sub(" ", _BOLD.sub("", line)).strip()
     return line
 
 
@@ -485,11 +487,13 @@ def _headline_candidate(text: str) -> bool:
 
 
 #: A byline as pages write it, in any case ("by Jane Doe", "BY JANE DOE", "By Jane Doe on Dec 29").
-_ANY_BYLINE = re.compile(r"(?:by|par|von|por|door|di)\s+[^\W\d_][\w.'’-]+(?:\s+[^\W\d_][\w.'’-]+){0,3}\b.{0,80}",
+_ANY_BYLINE = re.compile(r"(?:(?:Curated|Curator|Written|Words|Text|Story|Reported|Interview)\s*(?:by)?\s*:?"
+                         r"|by|par|von|por|door|di)\s+[^\W\d_][\w.'’-]+(?:\s+[^\W\d_][\w.'’-]+){0,3}\b.{0,80}",
                          re.IGNORECASE)
 #: People's names (2 to 4 capitalised words each, maybe ", Their Title"): an author's line, not a headline.
-_NAME_LIKE = re.compile(r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){1,3}(?:(?:,| and| &) [A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){1,3})*"
-                        r"(?:, [\w .&'’-]{2,40})?")
+_NAME_WORD = r"[A-Z](?:[a-zß-ÿ]+(?:['’-][A-Za-zß-ÿ]+)*|\.)"
+_NAME = rf"{_NAME_WORD}(?: {_NAME_WORD}){{1,3}}"
+_NAME_LIKE = re.compile(rf"{_NAME}(?:(?:,| and| &) {_NAME})*(?:, [\w .&'’-]{{2,40}})?")
 #: A line that dates something: a month's name or a time of day, and a year or a day's number.
 _DATED = re.compile(
     r"(?=.*\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
@@ -528,7 +532,8 @@ def _byline_under(k: int, texts: Sequence[str]) -> int | None:
         if _shape(text) or _PROMO.matches(text) or _is_name(text) or len(text.split()) <= 2:
             continue  # "Print", "Share", a tag, the writer's name
         distance += 1
-        if distance >= 3 or (_headline_candidate(text) and len(text.split()) < max(bp.HEADLINE_LONG_WORDS, words + 3)):
+        if distance >= 3 or (_headline_candidate(text)
+                             and len(text.split()) < max(bp.HEADLINE_LONG_WORDS, words + 3)):
             return None
     return None
 
@@ -580,9 +585,8 @@ def _choose_headline(texts: Sequence[str], lines: Sequence[str], segments: Seque
             score += 2
         if words:
             score += 2.5 * len(words & article_words) / len(words)
-        heading = bp.MARKDOWN_HEADING.fullmatch(lines[segments[k][0]])
-        if heading:
-            score += 2 if lines[segments[k][0]].startswith("# ") else 1
+        if lines[segments[k][0]].startswith("# "):  # markdown's first-level heading: the page's <h1>
+            score += 2
         # A byline or a date right under it (or right above it).
         after = _byline_under(k, texts)
         if after is not None:
