@@ -342,7 +342,7 @@ CHROME_LINES: tuple[re.Pattern[str], ...] = tuple(
         r"\d{1,2} ?(?:s|m|h|d|w|min|hr|hrs)(?: ago)?|Reply|Report(?: abuse)?|Powered by \w[\w.]{0,30}|Sort by\b.{0,30}",
         r"(?:Filed|Posted) (?:under|in)\s*:?.{0,120}",
         # An e-mail address or a bare domain on a line of its own.
-        r"[\w.+-]+@[\w-]+\.[\w.]{2,}|(?:www\.)?[\w-]+\.(?:com|org|net|co\.uk|info)",
+        r"[\w.+-]+@[\w-]+\.[\w.]{2,}|www\.[\w-]+(?:\.[\w-]+)+|[\w-]+\.(?:com|org|net|co\.uk|info)",
     )
 )
 
@@ -401,8 +401,10 @@ TEASER_MIN_STARTS = 2
 TEASER_MIN_ITEMS = 3
 TEASER_MIN_CHARS = 40
 TEASER_MAX_CHARS = 300
-#: A line in title case has at least this share of its words capitalised.
-TITLE_CASE_SHARE = 0.6
+#: A line in title case has at least this share of its words capitalised, but for the small words that title
+#: case leaves in small letters.
+TITLE_CASE_SHARE = 0.8
+TITLE_SMALL_WORDS = frozenset("a an the and or nor but of in on at to for by with from as vs via".split())
 #: ... and the list reaches the end of the article block but for this many segments (an advertisement).
 TEASER_TAIL = 10
 #: A line that gives a date has at most this many words ("on December 29, 2014 at 3:02 PM, updated ...").

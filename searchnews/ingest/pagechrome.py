@@ -426,7 +426,7 @@ def _title_cased(text: str) -> bool:
     """Whether a line is a headline in title case ("Why I Am Optimistic About the Future"): another story's."""
     if not _headline_candidate(text):
         return False
-    words = [w for w in text.split() if w[:1].isalpha()]
+    words = [w for w in text.split() if w[:1].isalpha() and w.casefold() not in bp.TITLE_SMALL_WORDS]
     return bool(words) and sum(w[:1].isupper() for w in words) >= bp.TITLE_CASE_SHARE * len(words)
 
 
