@@ -190,6 +190,7 @@ _SHAPE_REASONS = frozenset({"site chrome (menu, social, legal or list line)", "a
                             "menu or breadcrumb on one line"})
 
 
+@functools.lru_cache(maxsize=8192)
 def _shape(text: str) -> str | None:
     """Why a segment is chrome by its shape alone (a chrome line, a url, a menu on one line), or ``None``."""
     if _CHROME.matches(text):
@@ -199,6 +200,13 @@ def _shape(text: str) -> str | None:
     if text[-1:] not in _MENU_END and len(bp.CHROME_SEPARATORS.findall(f" {text} ")) >= bp.CHROME_MIN_SEPARATORS:
         return "menu or breadcrumb on one line"
     return None
+
+
+def _forget() -> None:
+    """Empty the memos of segment shapes (they spare repeated work within one page, not across pages)."""
+    _shape.cache_clear()
+    _headline_candidate.cache_clear()
+    _about_the_story.cache_clear()
 
 
 def might_be_page(lines: Sequence[str], body: Sequence[bool]) -> bool:
@@ -212,14 +220,15 @@ def might_be_page(lines: Sequence[str], body: Sequence[bool]) -> bool:
     and the cleaner then checks against the line rules). This costs a look at
     each line, not the page finder's work.
     """
+    shape = _shape.__wrapped__  # (no memo: a plain article is looked at once)
     texts_by_line = [plain(line) for line in lines]
     count = 0
     for k, (a, b) in enumerate(_segments(texts_by_line)):
         text = texts_by_line[a] if a == b else " ".join(texts_by_line[a:b + 1])
-        if k == 0 and _shape(text):
+        if k == 0 and shape(text):
             return True
         kept = sum(body[a:b + 1])
-        if kept and ((len(text) < bp.CHROME_LENGTH_LOW and not text.endswith(_TERMINAL)) or _shape(text)):
+        if kept and ((len(text) < bp.CHROME_LENGTH_LOW and not text.endswith(_TERMINAL)) or shape(text)):
             count += kept
             if count >= bp.PAGE_MIN_CHROME_LINES:
                 return True
@@ -474,6 +483,7 @@ def _slug_words(name: str | None) -> set[str]:
 _NAME_JOINS = frozenset({"and", "und", "et", "y", "e"})
 
 
+@functools.lru_cache(maxsize=8192)
 def _headline_candidate(text: str) -> bool:
     words = text.split()
     if not bp.HEADLINE_MIN_WORDS <= len(words) <= bp.HEADLINE_MAX_WORDS or not _LETTERS.search(text):
@@ -505,6 +515,7 @@ _STORY_META = PatternSet((bp.BYLINE, bp.AUTHORS_LINE, bp.BARE_DATE_LINE, *(patte
                           *bp.RELATIVE_STAMPS))
 
 
+@functools.lru_cache(maxsize=8192)
 def _about_the_story(text: str) -> bool:
     """Whether a segment is a byline or a date: what stands next to a headline (not a quote's attribution:
     "— Jane Doe (@jdoe) 3 May 2024")."""
@@ -625,6 +636,7 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
     ``language`` is the text's ISO code (for its stop words; detected when not
     given); ``name`` the file name, compared with headline candidates.
     """
+    _forget()
     n = len(lines)
     texts_by_line = [plain(line) for line in lines]
     segments = _segments(texts_by_line)
