@@ -551,7 +551,7 @@ def _byline_under(k: int, texts: Sequence[str]) -> int | None:
 
 def _choose_headline(texts: Sequence[str], lines: Sequence[str], segments: Sequence[tuple[int, int]], first: int,
                      good: Sequence[int], titles: Sequence[tuple[str, str]], stoplist: frozenset[str] | None,
-                     name: str | None, trace: list | None = None) -> tuple[float, int] | None:
+                     name: str | None) -> tuple[float, int] | None:
     """The score and segment of the headline: the headline-like line above the article block that the page's
     ``<title>``-style line repeats, that a byline or date follows, that the article's first paragraphs use the
     words of, and that stands nearest the article (see the module terms)."""
@@ -613,8 +613,6 @@ def _choose_headline(texts: Sequence[str], lines: Sequence[str], segments: Seque
             score -= 1
         # A standfirst is a long sentence under the headline: a headline is rarely longer than a dozen words.
         score -= 0.1 * max(0, len(text.split()) - bp.HEADLINE_LONG_WORDS)
-        if trace is not None:
-            trace.append((k, round(score, 2), text[:70]))
         if best is None or score > best[0]:
             best = (score, k)
     return best
