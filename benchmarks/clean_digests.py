@@ -4,6 +4,7 @@ Usage (from the repository root):
 
     python benchmarks/clean_digests.py corpus --write tests/data/clean_digests_sample.json
     python benchmarks/clean_digests.py ../shared/corpora/bbc --compare tests/data/clean_digests_bbc.json
+    python benchmarks/clean_digests.py --reuters 3000 --compare tests/data/clean_digests_reuters.json
 
 Each file under the folder is cleaned as ``index`` cleans it (boilerplate
 learned from its folder first) and its articles are reduced to a SHA-256 of
@@ -11,7 +12,10 @@ their JSON (headline, body, captions, source, authors, date, url, language,
 place). Only digests are stored, never text, so the digests of corpora nobody
 here wrote can be kept in the repository. ``--compare`` lists the files whose
 output changed; ``tests/test_clean_regression.py`` runs it on the sample
-corpus, BBC and the seed example.
+corpus, BBC and the seed example. ``--reuters N`` digests instead the first N
+Reuters-21578 stories (``benchmarks/corpora.py``), each cleaned as a record
+whose headline is given: ``clean_text(body, headline=...)``, the cleaner's own
+part of reading a JSON record.
 """
 
 from __future__ import annotations
@@ -19,11 +23,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import importlib.util
+import itertools
 import json
 import sys
 from pathlib import Path
 
-from searchnews.ingest.cleaning import read_file
+from searchnews.ingest.cleaning import clean_text, read_file
 from searchnews.ingest.learning import learn_boilerplate
 from searchnews.models import Article
 
@@ -52,6 +58,15 @@ def digests(paths: list[Path], root: Path) -> dict[str, list[str]]:
     return out
 
 
+def reuters_digests(count: int) -> dict[str, list[str]]:
+    """Record id → the digest of ``clean_text(body, headline=title)`` for the first ``count`` Reuters stories."""
+    spec = importlib.util.spec_from_file_location("corpora", Path(__file__).with_name("corpora.py"))
+    corpora = importlib.util.module_from_spec(spec)  # the benchmarks' reader, next to this file
+    spec.loader.exec_module(corpora)
+    return {record["id"]: [article_digest(clean_text(record["body"], headline=record["headline"]))]
+            for record in itertools.islice(corpora.reuters_records(), count)}
+
+
 def folder_files(root: Path) -> list[Path]:
     """The files of a folder (or the file itself), hidden ones and READMEs left out."""
     if root.is_file():
@@ -67,12 +82,18 @@ def compare(got: dict[str, list[str]], want: dict[str, list[str]]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("folder", type=Path)
+    parser.add_argument("folder", type=Path, nargs="?")
+    parser.add_argument("--reuters", type=int, metavar="N", help="digest the first N Reuters stories instead")
     parser.add_argument("--write", type=Path, help="save the digests to this JSON file")
     parser.add_argument("--compare", type=Path, help="compare with the digests saved in this JSON file")
     args = parser.parse_args(argv)
-    root = args.folder if args.folder.is_dir() else args.folder.parent
-    got = digests(folder_files(args.folder), root)
+    if args.reuters:
+        got = reuters_digests(args.reuters)
+    elif args.folder:
+        root = args.folder if args.folder.is_dir() else args.folder.parent
+        got = digests(folder_files(args.folder), root)
+    else:
+        parser.error("give a folder or --reuters N")
     if args.write:
         args.write.write_text(json.dumps(got, indent=0, sort_keys=True) + "\n", encoding="utf-8")
         print(f"{len(got)} files written to {args.write}")

@@ -10,12 +10,14 @@ line, share bars, newsletter boxes, lists of other headlines, footers.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from click.testing import CliRunner
 
 from searchnews.cli import cli
+from searchnews.ingest import boilerplate as bp
 from searchnews.ingest.cleaning import clean_text, explain_text, normalize_text
-from searchnews.ingest.pagechrome import find_layout
+from searchnews.ingest.pagechrome import find_layout, might_be_page
 
 PAGE = """Skip to main content
 Menu
@@ -135,3 +137,100 @@ def test_a_markdown_page_from_html2text():
     assert article.headline == "Library reopens after flood repairs"
     assert article.body[0].startswith("The central library reopened")
     assert len(article.body) == 2
+
+
+# ---------------------------------------------------------------------------
+# The look before the page finder: plain articles skip it, pages never do
+
+
+GOLD = Path(__file__).resolve().parent / "cleaning_gold"
+
+
+def _finder_says_page(lines: list[str]) -> bool:
+    """What the page finder and the line rules decide, without the look before: a page or not."""
+    body = _body_flags(lines)
+    layout = find_layout(lines)
+    if layout.page and not layout.starts_with_chrome:
+        return sum(1 for j in layout.chrome_lines if body[j]) >= bp.PAGE_MIN_CHROME_LINES
+    return layout.page
+
+
+def _body_flags(lines: list[str]) -> list[bool]:
+    """Per line, whether the line rules keep it (the headline being the first line, as for a plain article)."""
+    start = next((j for j, line in enumerate(lines) if line), len(lines))
+    rest = explain_text("\n".join(lines[start + 1:]), headline=lines[start] if start < len(lines) else None)
+    return [False] * (start + 1) + [d.decision == "body" for d in rest]
+
+
+def _texts(paths) -> list[list[str]]:
+    return [normalize_text(p.read_bytes().decode("utf-8", errors="replace")).split("\n") for p in paths]
+
+
+def test_whole_pages_always_go_to_the_page_finder():
+    pages = [*_texts(sorted(GOLD.glob("page-*.txt"))), normalize_text(PAGE).split("\n")]
+    assert len(pages) >= 20
+    for lines in pages:
+        assert might_be_page(lines, _body_flags(lines))
+
+
+def test_a_text_the_look_rules_out_is_no_page_for_the_finder_either(sample_corpus):
+    texts = _texts(sorted(GOLD.glob("*.txt")) + sorted((sample_corpus / "txt").glob("*.txt")))
+    skipped = 0
+    for lines in texts:
+        if not might_be_page(lines, _body_flags(lines)):
+            skipped += 1
+            assert not _finder_says_page(lines), lines[:3]
+    assert skipped >= 25  # the plain articles of the labelled set and the sample corpus
+
+
+def test_plain_bbc_articles_skip_the_page_finder(shared_corpora):
+    texts = _texts(sorted((shared_corpora / "bbc").glob("*/*.txt"))[::5])
+    flags = [might_be_page(lines, _body_flags(lines)) for lines in texts]
+    assert sum(flags) <= 0.05 * len(texts)
+    for lines, maybe in zip(texts, flags, strict=True):
+        if not maybe:
+            assert not _finder_says_page(lines)
+
+
+def test_a_page_whose_chrome_is_only_other_headlines_goes_to_the_finder():
+    # No chrome pattern at all: the page shows only in its runs of short lines without final punctuation.
+    page = ("Northfield Evening Standard online\n"
+            "Council approves new bus lanes for ring road\n"
+            "Town hall clock restored after fire damage\n"
+            "Youth orchestra wins national competition\n"
+            "New cycle path links the two railway stations\n"
+            "Library extends weekend opening hours\n"
+            "Rowing club celebrates centenary regatta\n"
+            "Bakery chain to open three more shops\n"
+            "Flood defences finished ahead of winter\n"
+            "The flood barrier along the river was finished on Friday, two months ahead of the date the "
+            "council had set when work began last spring.\n"
+            "Engineers tested the gates at high tide and said they closed in under four minutes, which is "
+            "faster than the old barrier managed on its best day.\n"
+            "Residents of the lower town, where water reached the first floors three years ago, said they "
+            "would sleep better this winter.\n"
+            "Schools swap chalkboards for screens\n"
+            "Parking fees to rise in the town centre\n"
+            "Marathon route changes after roadworks\n")
+    lines = normalize_text(page).split("\n")
+    assert _finder_says_page(lines)
+    assert might_be_page(lines, _body_flags(lines))
+    article = clean_text(page)
+    assert article.headline == "Flood defences finished ahead of winter"
+    assert article.body[0].startswith("The flood barrier along the river")
+    assert "Parking fees" not in " ".join(article.body)
+
+
+def test_cleaning_a_plain_article_does_not_run_the_page_finder(monkeypatch, sample_corpus):
+    from searchnews.ingest import cleaning
+
+    calls = []
+    monkeypatch.setattr(cleaning, "find_layout", lambda lines, **kw: calls.append(lines) or find_layout(lines, **kw))
+    plain_files = [p for p in sorted((sample_corpus / "txt").glob("*.txt")) + sorted(GOLD.glob("*.txt"))
+                   if not p.name.startswith("page-")]
+    for path in plain_files:
+        cleaning.clean_text(path.read_bytes().decode("utf-8", errors="replace"))
+    assert len(plain_files) >= 30
+    assert len(calls) <= 2  # a plain article whose shape needs a closer look (a list of results, a table)
+    cleaning.clean_text(PAGE)
+    assert len(calls) <= 3 and calls[-1][0] == "Skip to main content"

@@ -294,6 +294,10 @@ CHROME_STOPWORDS_HIGH = 0.32
 CHROME_NO_SPACES = frozenset({"zh", "ja", "th", "lo", "km", "my"})
 #: A chrome segment between two parts of an article weighs at least this many characters against joining them.
 CHROME_MIN_PENALTY = 30
+#: A short segment the page repeats this many times is chrome: a section label over each teaser, "Reply".
+CHROME_REPEATS = 3
+#: A line in small letters carries on the line above only when one of the two is this long (prose, not tags).
+CONTINUATION_MIN_CHARS = 40
 
 #: ISO 639-1 codes to the names of jusText's stop-word lists (``justext.get_stoplist``).
 STOPLISTS: dict[str, str] = {
@@ -330,6 +334,15 @@ CHROME_LINES: tuple[re.Pattern[str], ...] = tuple(
         r"(?:Tags?|Topics?|Themen|Mots-clés|Related topics)\s*:.{0,200}",
         r"(?:Related Topics|Related Content|Sponsored Stories|Promoted Stories|Around the web)\W*",
         r"(?:Tweet|Link this|Share this|Email this|Share|Pin it|Email|Print|Reprints?|Permalink)\W*",
+        # Picture galleries and pagers: "HIDE CAPTION", "View full size image", "<<", "7", "3 of 12".
+        r"(?:Hide|Show|Close|Open) captions?|View (?:full size )?(?:image|photo|gallery|slideshow)s?"
+        r"|(?:Next|Previous|Prev) (?:Slide|Image|Photo|Page)(?: (?:Next|Previous|Prev) (?:Slide|Image|Photo|Page))?",
+        r"\d{1,3}|[<>«»‹›←→]{1,3}|\d{1,3} (?:of|/) \d{1,3}",
+        # A time badge ("13h", "2d ago") and the comment system's own lines.
+        r"\d{1,2} ?(?:s|m|h|d|w|min|hr|hrs)(?: ago)?|Reply|Report(?: abuse)?|Powered by \w[\w.]{0,30}|Sort by\b.{0,30}",
+        r"(?:Filed|Posted) (?:under|in)\s*:?.{0,120}",
+        # An e-mail address or a bare domain on a line of its own.
+        r"[\w.+-]+@[\w-]+\.[\w.]{2,}|www\.[\w-]+(?:\.[\w-]+)+|[\w-]+\.(?:com|org|net|co\.uk|info)",
     )
 )
 
@@ -364,15 +377,61 @@ COMMENTS_START = re.compile(
     r"|Join the (?:conversation|discussion)|Commentaires?|Réagissez|Kommentare?|Diskussion)\s*(?:\(\d+\))?\W*"
     r"|.{0,120}\b(?:wrote|says|said|a écrit|schrieb)\s*:"
     r"|Report this Comment.{0,120}", _I)
-#: A comment's header names its writer and time: "On December 23, 2014, at 10:07 PM, jdoe wrote:".
+#: A comment's header names its writer and time: "On December 23, 2014, at 10:07 PM, jdoe wrote:",
+#: "jdoe • 2 weeks ago" (a name, a separator, how long ago).
 COMMENT_HEADER = re.compile(r".{0,120}(?:\d{1,2}:\d{2}|\b(?:19|20)\d\d\b).{0,60}\b(?:wrote|says|a écrit|schrieb)\s*:"
-                            r"|Report this Comment.{0,120}", _I)
+                            r"|Report this Comment.{0,120}"
+                            r"|[^•·|]{1,60}\s[•·|]\s(?:\d{1,3}|an?|one)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago",
+                            _I)
+#: A link under each comment: "Reply", "Report abuse" (two of them under a "Comments" heading: the comments).
+COMMENT_MARKER = re.compile(r"(?:Reply|Report(?: abuse| comment)?|Flag|Like Reply|Répondre|Antworten|Responder)\W*", _I)
 #: How many segments above the article block are searched for the headline.
 HEADLINE_SEARCH_LINES = 40
+#: What a byline or a date just under a headline-like line adds to its score as the page's headline.
+HEADLINE_BYLINE_BONUS = 3.0
+#: Each word of a headline-like line beyond this many lowers its score (a standfirst is longer than a headline).
+HEADLINE_LONG_WORDS = 12
 #: What a headline never holds: an e-mail address, a byline, a photo agency credit, a login prompt.
 NOT_HEADLINE = re.compile(
     r"@\w|^(?:by|par|von)\s|\b(?:via|/)\s*(?:Getty|AP|AFP|Reuters|Shutterstock)\b|\bGetty Images\b"
     r"|logged in|\bsign (?:in|up)\b|\bnewsletter\b|\bsubscribe\b|\bcookies?\b", _I)
+#: A list of other stories after the article: at least this many titles with a byline or date under them, or
+#: this many titles with a one-sentence teaser (of so many characters, ending with its stop) each.
+TEASER_MIN_STARTS = 2
+TEASER_MIN_ITEMS = 3
+TEASER_MIN_CHARS = 40
+TEASER_MAX_CHARS = 300
+#: A line in title case has at least this share of its words capitalised, but for the small words that title
+#: case leaves in small letters.
+TITLE_CASE_SHARE = 0.8
+TITLE_SMALL_WORDS = frozenset("a an the and or nor but of in on at to for by with from as vs via".split())
+#: ... and the list reaches the end of the article block but for this many segments (an advertisement).
+TEASER_TAIL = 10
+#: A line that gives a date has at most this many words ("on December 29, 2014 at 3:02 PM, updated ...").
+DATED_MAX_WORDS = 10
+#: A closing blurb about the writer: "Jane Doe is a reporter at ...", "Jane writes about ...".
+WRITER_BLURB = re.compile(
+    r"(?:[A-Z][\w.'’-]+ ){0,2}[A-Z][\w.'’-]+ (?:is|was|has been|writes|covers|reports)\b.{0,100}?"
+    r"\b(?:writer|editor|reporter|correspondent|columnist|journalist|contributor|consultant|author|photographer"
+    r"|producer|blogger|founder|professor|fellow|director|analyst|intern|freelancer?|economist|researcher"
+    r"|scientist)s?\b", _I)
+#: The site promoting itself at the end of an article: in the second person or the imperative.
+SITE_PROMO = re.compile(
+    r"(?:Sign up|Subscribe|Follow us|Like us|Download|Get (?:the|our)|Join (?:us|our|the)|Click|Tap|Share (?:this|your)"
+    r"|Tell us|Let us know|Send us|Email us|Contact us|Don't miss|Never miss|Want more|Read more|For more)\b", _I)
+#: An invitation to follow the writer: "Follow her on Twitter".
+FOLLOW_ME = re.compile(r"\bFollow (?:him|her|them|me|us|@\w+)\b.{0,40}\b(?:Twitter|Facebook|Instagram|on)\b", _I)
+#: A photo credit on a line of its own, as pages print them under a picture: "Photo by Jane Doe/Getty Images",
+#: "Photograph: Jane Doe", "AP Photo/Jane Doe", "Jane Doe/Reuters", "Courtesy of the museum".
+PHOTO_CREDIT = re.compile(
+    r"(?:(?:Photo|Photograph|Picture|Image|Foto|Bild)s?(?: (?:by|courtesy(?: of)?|credit)\s*:?|\s*:)\s*\S.*"
+    r"|(?:AP|AFP|EPA|Reuters|Getty) (?:Photo|Images)\b.*"
+    r"|[\w .,'’-]{2,60}/(?:Getty Images|AFP|AP|Reuters|EPA|Bloomberg|Corbis|Shutterstock|Polaris|WireImage)(?:/.*)?"
+    r"|Courtesy(?: of)? \S.*)")
+#: The longest a photo credit line is; the most words and sentences its caption (the line above it) has.
+PHOTO_CREDIT_MAX_CHARS = 100
+CAPTION_MAX_WORDS = 40
+CAPTION_MAX_SENTENCES = 2
 #: Metadata (bylines, stamps, credits) is read in this many lines before the article block and after it.
 META_WINDOW_LINES = 8
 #: The text is a whole page (its chrome is removed) when at least this many lines are chrome.

@@ -39,8 +39,8 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 from ..errors import DocumentError
@@ -49,7 +49,18 @@ from . import boilerplate as bp
 from .corpus import RawDocument, SourceFile, article_id, load_json, read_documents, source_for
 from .dates import parse_date
 from .language import detect_language, language_code
-from .pagechrome import Layout, find_layout, plain
+from .linerules import (
+    Collector,
+    Decisions,
+    LineDecision,
+    canonical_agency,
+    classify,
+    line_key,
+    paragraphs,
+    split_names,
+    text_key,
+)
+from .pagechrome import Layout, find_layout, might_be_page, plain
 
 __all__ = [
     "LineDecision",
@@ -60,429 +71,41 @@ __all__ = [
     "clean_string",
     "clean_text",
     "explain_text",
+    "line_key",
     "normalize_text",
     "read_file",
 ]
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_RUN_OF_SPACES = re.compile(" {2,}")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Any character that normalising removes or changes but a plain space: when a text has none of them (and
+#: no two spaces in a row), the substitutions are skipped.
+_NOT_PLAIN = re.compile(r"[\r\t\u00a0\u2000-\u200a\u202f\u205f\u3000\u200b\u200c\u200d\u2060\ufeff\u00ad"
+                        r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TERMINAL = (".", "!", "?", "…", '"', "”", "»", ":")
+_canonical_agency = canonical_agency
 
 
-@dataclass(frozen=True)
-class LineDecision:
-    """What the cleaner did with one line, and why (``searchnews clean --explain``)."""
-
-    number: int
-    text: str
-    decision: str
-    reason: str = ""
+def _normal_lines(text: str) -> list[str]:
+    """The lines of :func:`normalize_text` (one pass over the whole text, no re-joining)."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _NOT_PLAIN.search(text) is not None:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = _INVISIBLE.sub("", text)
+        text = _CONTROL.sub(" ", text)
+        text = _SPACES.sub(" ", text)
+    lines = [line.strip() for line in text.split("\n")]
+    if "  " in text:  # runs of spaces inside lines (indentation went with the strip)
+        lines = [_RUN_OF_SPACES.sub(" ", line) if "  " in line else line for line in lines]
+    return lines
 
 
 def normalize_text(text: str) -> str:
     """Fold line endings, apply Unicode NFC, make odd spaces plain and drop invisible characters."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFC", text)
-    text = _INVISIBLE.sub("", text)
-    text = _CONTROL.sub(" ", text)
-    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-
-
-def _key(line: str) -> str:
-    """A comparison key: case and spacing folded, trailing punctuation ignored."""
-    return _SPACES.sub(" ", line).strip().casefold().rstrip(" .")
-
-
-def line_key(line: str) -> str:
-    """The key under which a learned line is stored and looked up (case, spacing, end dot folded)."""
-    return _key(unicodedata.normalize("NFC", line))
-
-
-def _words(line: str) -> int:
-    return len(line.split())
-
-
-def _looks_like_headline(line: str) -> bool:
-    return 0 < _words(line) <= bp.RELATED_HEADLINE_MAX_WORDS and not line.endswith((".", ",", ";"))
-
-
-def _canonical_agency(name: str) -> str | None:
-    return bp.AGENCIES.get(name.strip().strip(".").casefold())
-
-
-def split_names(value: str) -> list[str]:
-    """Split "A, B and C" into names, dropping agency names and empty parts."""
-    names = []
-    for part in bp.NAME_SEPARATORS.split(value):
-        part = bp.REPORTER_PLACE.sub("", part.strip().strip("."))
-        if (part and not _canonical_agency(part) and not bp.AVATAR.fullmatch(part)
-                and part.casefold() not in bp.GENERIC_AUTHORS and not bp.JOB_TITLE.search(part)):
-            names.append(part)
-    return names
-
-
-class _Collector:
-    """Metadata found while reading lines, with the rules for which wins."""
-
-    def __init__(self) -> None:
-        self.sources: list[str] = []  # from "Source:" lines that are not photo credits
-        self.photo_sources: list[str] = []  # from "Source:" lines right after a caption
-        self.notice_sources: list[str] = []  # agencies named in legal notices
-        self.authors: list[str] = []
-        self.published: dt.datetime | None = None
-        self.updated: dt.datetime | None = None
-
-    def add_authors(self, names: Iterable[str]) -> None:
-        for name in names:
-            agency = _canonical_agency(name)
-            if agency:
-                self.photo_sources.append(agency)
-            elif name not in self.authors:
-                self.authors.append(name)
-
-    def add_notice(self, text: str) -> None:
-        """Note the agency a legal notice names (the source when nothing else gives one)."""
-        found = bp.DISCLAIMER_AGENCY.search(text)
-        agency = _canonical_agency(found.group(1)) if found else None
-        if agency:
-            self.notice_sources.append(agency)
-
-
-def _match_source(line: str) -> str | None:
-    match = bp.SOURCE_LINE.fullmatch(line)
-    if match and _words(match.group("value")) <= bp.SOURCE_MAX_WORDS:
-        value = match.group("value").strip()
-        return _canonical_agency(value) or value
-    return None
-
-
-def _any_of(patterns) -> re.Pattern[str]:
-    """One pattern matching where any of ``patterns`` does (one regex pass instead of many)."""
-    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
-
-
-_PROMO = _any_of(bp.PROMO_LINES)
-_DISCLAIMER = _any_of(bp.DISCLAIMERS)
-
-
-def _match_promo(line: str) -> bool:
-    return _PROMO.fullmatch(line) is not None
-
-
-def _match_disclaimer(line: str) -> bool:
-    low = line.lower()
-    return any(hint in low for hint in bp.DISCLAIMER_HINTS) and _DISCLAIMER.search(line) is not None
-
-
-def _match_relative_stamp(line: str, reference: dt.datetime | None) -> tuple[str, dt.datetime | None] | None:
-    """A relative stamp ("3 hours ago"): its kind and, when ``reference`` is known, its date."""
-    for pattern in bp.RELATIVE_STAMPS:
-        match = pattern.fullmatch(line)
-        if not match or match.group("unit").casefold() not in bp.RELATIVE_UNITS:
-            continue
-        kind = "updated" if match.group("kind") and re.match(
-            r"(last updated|updated|mis|aktual)", match.group("kind"), re.I) else "published"
-        if reference is None:
-            return kind, None
-        n = match.group("n").casefold()
-        count = 1 if n in bp.RELATIVE_ONE else int(n)
-        seconds = count * bp.RELATIVE_UNITS[match.group("unit").casefold()]
-        return kind, reference - dt.timedelta(seconds=seconds)
-    return None
-
-
-def _match_stamp(line: str) -> tuple[str, dt.datetime] | None:
-    for kind, pattern in bp.STAMP_LINES:
-        match = pattern.fullmatch(line)
-        if match:
-            date = parse_date(match.group("date"))
-            if date:
-                return kind, date
-    if bp.BARE_DATE_LINE.fullmatch(line):
-        date = parse_date(line)
-        if date:
-            return "published", date
-    return None
-
-
-def _caption_with_credit(line: str, following: str) -> bool:
-    """True when ``following`` repeats ``line`` with a photo credit appended."""
-    if len(following) <= len(line) or not following.casefold().startswith(line.casefold().rstrip(". ")):
-        return False
-    rest = following[len(line.rstrip(". ")):]
-    return bool(bp.CREDIT_SUFFIX.fullmatch(rest))
-
-
-def _wrapped_block_ends(lines: Sequence[str]) -> list[int]:
-    """For each line, the last line of the hard-wrapped block that starts there (the line itself if none).
-
-    One backward pass: finding each block's end by scanning forward from every
-    line was quadratic on long runs of short lines (8,000 lines of "Read more").
-    """
-    ends = list(range(len(lines)))
-    for i in range(len(lines) - 2, -1, -1):
-        if lines[i + 1] and len(lines[i]) <= bp.HARD_WRAP_MAX_CHARS and _words(lines[i]) > 1:
-            ends[i] = ends[i + 1]
-    return ends
-
-
-def _block_decision(text: str, headline_key: str | None, learned: frozenset[str]) -> tuple[str, str] | None:
-    """The decision for a hard-wrapped block judged as one line, or ``None`` if it is body text."""
-    if headline_key is not None and _key(text) == headline_key:
-        return "headline", "repeats the headline (hard-wrapped)"
-    if _match_promo(text):
-        return "promo", "promo or navigation line (hard-wrapped)"
-    if _match_disclaimer(text):
-        return "disclaimer", "agency legal notice (hard-wrapped)"
-    if learned and _key(text) in learned:
-        return "learned", "recurs across articles of this folder (hard-wrapped)"
-    return None
-
-
-def _classify(lines: Sequence[str], headline: str | None, meta: _Collector,
-              learned: frozenset[str] = frozenset(), reference: dt.datetime | None = None) -> list[LineDecision]:
-    """Decide what each line is. Returns one decision per input line.
-
-    ``learned`` holds the keys of lines learned from the corpus; ``reference``
-    is the date relative stamps ("3 hours ago") count back from.
-    """
-    decisions: list[LineDecision] = []
-    headline_key = _key(headline) if headline else None
-    n = len(lines)
-    i = 0
-
-    # The next non-blank line from each line, and the end of each hard-wrapped block: one pass each.
-    nonblank = [n] * (n + 1)
-    for j in range(n - 1, -1, -1):
-        nonblank[j] = j if lines[j] else nonblank[j + 1]
-    wrapped_end = _wrapped_block_ends(lines)
-
-    def next_nonblank(j: int) -> int | None:
-        j = nonblank[j] if j < n else n
-        return j if j < n else None
-
-    # Where metadata lines may stand: near the top or the bottom, counted in non-blank lines.
-    rank, count = [0] * n, 0
-    for j in range(n):
-        rank[j] = count
-        count += bool(lines[j])
-
-    def at_edge(j: int) -> bool:
-        return rank[j] < bp.META_EDGE_TOP or rank[j] >= count - bp.META_EDGE_BOTTOM
-
-    def add(j: int, decision: str, reason: str = "") -> None:
-        decisions.append(LineDecision(j + 1, lines[j], decision, reason))
-
-    while i < n:
-        line = lines[i]
-        if not line:
-            add(i, "blank")
-            i += 1
-            continue
-        if headline_key is not None and _key(line) == headline_key:
-            add(i, "headline", "repeats the headline")
-            i += 1
-            continue
-        # A caption followed by the same sentence with a credit; a "Source:" line may follow.
-        if i + 1 < n and lines[i + 1] and _caption_with_credit(line, lines[i + 1]):
-            add(i, "caption", "repeated with a photo credit on the next line")
-            add(i + 1, "credit", "caption repeated with its photo credit")
-            i += 2
-            if i < n and (source := _match_source(lines[i])):
-                meta.photo_sources.append(source)
-                add(i, "credit", "source of the photo above")
-                i += 1
-            continue
-        if bp.INLINE_CREDIT.search(line) and _words(line) <= 60:
-            add(i, "caption", "ends with a photo credit in brackets")
-            i += 1
-            continue
-        if bp.CAPTION_PREFIX.fullmatch(line):
-            add(i, "caption", "caption label")
-            i += 1
-            continue
-        if bp.CREDIT_LINE.fullmatch(line) and _words(line) <= 12:
-            add(i, "credit", "photo credit line")
-            i += 1
-            continue
-        avatar = bp.AVATAR.fullmatch(line)
-        if avatar and _words(line) <= 4:
-            meta.add_authors(split_names(avatar.group("name")))
-            add(i, "authors", "avatar label")
-            i += 1
-            continue
-        if _match_promo(line):
-            add(i, "promo", "promo or navigation line")
-            i += 1
-            continue
-        related = bp.RELATED_MARKER.fullmatch(line)
-        if related:
-            add(i, "related", "related-article marker")
-            rest = related.group("rest")
-            i += 1
-            if not rest:
-                j = next_nonblank(i)
-                end = wrapped_end[j] if j is not None else None
-                # A block of more lines than a headline has words is no headline (and is not joined).
-                if (j is not None and end is not None and j < end < j + bp.RELATED_HEADLINE_MAX_WORDS
-                        and _looks_like_headline(" ".join(lines[j:end + 1]))):
-                    for k in range(i, j):
-                        add(k, "blank")
-                    for k in range(j, end + 1):
-                        add(k, "related", "headline of a related article (hard-wrapped)")
-                    i = end + 1
-                elif j is not None and _looks_like_headline(lines[j]) and not bp.RELATED_MARKER.fullmatch(lines[j]):
-                    for k in range(i, j):
-                        add(k, "blank")
-                    add(j, "related", "headline of a related article")
-                    i = j + 1
-            continue
-        title = bp.AGENCY_TITLE.fullmatch(line)
-        source = ((_match_source(line) if at_edge(i) else None)
-                  or (_canonical_agency(line) if _words(line) <= 4 else None)
-                  or (_canonical_agency(title.group("agency")) if title else None))
-        if source:
-            meta.sources.append(source)
-            add(i, "source", "source line")
-            i += 1
-            continue
-        authors = bp.AUTHORS_LINE.fullmatch(line)
-        if authors:
-            add(i, "authors", "authors label")
-            meta.add_authors(split_names(authors.group("value")))
-            if authors.group("value").strip():
-                i += 1
-                continue
-            i += 1
-            # Names follow on the next lines, up to a blank line or something long.
-            j = next_nonblank(i)
-            while j is not None and _words(lines[j]) <= 8 and not _match_disclaimer(lines[j]):
-                for k in range(i, j):
-                    add(k, "blank")
-                avatar = bp.AVATAR.fullmatch(lines[j])
-                meta.add_authors(split_names(avatar.group("name") if avatar else lines[j]))
-                add(j, "authors", "author name after the label")
-                i = j + 1
-                if j + 1 < n and not lines[j + 1]:
-                    break
-                j = next_nonblank(i)
-            continue
-        byline = bp.BYLINE.fullmatch(line)
-        if byline and _words(line) <= 16:
-            meta.add_authors(split_names(byline.group("names")))
-            add(i, "authors", "byline")
-            i += 1
-            continue
-        if bp.REPORTING_START.match(line):
-            end = i
-            while ")" not in lines[end] and end + 1 < min(n, i + bp.REPORTING_MAX_LINES) and lines[end + 1]:
-                end += 1
-            credit_text = " ".join(lines[i:end + 1])
-            if bp.REPORTING_LINE.fullmatch(credit_text):
-                for credit in bp.REPORTING_CREDIT.finditer(credit_text.strip("().")):
-                    if credit.group("role").strip().casefold() in bp.REPORTER_ROLES:
-                        meta.add_authors(split_names(credit.group("names")))
-                for k in range(i, end + 1):
-                    add(k, "authors", "reporting credits (editors are not authors)")
-                i = end + 1
-                continue
-        relative = _match_relative_stamp(line, reference) if at_edge(i) else None
-        if relative:
-            kind, date = relative
-            if date is not None and kind == "published" and meta.published is None:
-                meta.published = date
-            elif date is not None and kind == "updated" and meta.updated is None:
-                meta.updated = date
-            add(i, "stamp", f"relative {kind} time" + ("" if date else " (no reference date: no date)"))
-            i += 1
-            continue
-        stamp = _match_stamp(line) if at_edge(i) else None
-        if stamp:
-            kind, date = stamp
-            if kind == "published" and meta.published is None:
-                meta.published = date
-            elif kind == "updated" and meta.updated is None:
-                meta.updated = date
-            add(i, "stamp", f"{kind} time")
-            i += 1
-            continue
-        if _match_disclaimer(line):
-            meta.add_notice(line)
-            add(i, "disclaimer", "agency legal notice")
-            i += 1
-            continue
-        if learned and _key(line) in learned:
-            add(i, "learned", "recurs across articles of this folder")
-            i += 1
-            continue
-        add(i, "body")
-        i += 1
-    return _judge_wrapped_blocks(decisions, headline, meta, learned, reference)
-
-
-def _judge_wrapped_blocks(decisions: list[LineDecision], headline: str | None, meta: _Collector,
-                          learned: frozenset[str], reference: dt.datetime | None) -> list[LineDecision]:
-    """Judge each hard-wrapped block that holds body lines as a whole line.
-
-    A block here is a run of non-blank lines that would be joined into one
-    paragraph, made of body lines and possibly lines already dropped as
-    boilerplate ("PAY ATTENTION: ..." whose wrapped tail looked like text).
-    """
-    judged = {"body", "headline", "promo", "disclaimer", "learned"}
-    out = list(decisions)
-    i = 0
-    while i < len(out):
-        if out[i].decision not in judged:
-            i += 1
-            continue
-        end = i
-        while end + 1 < len(out) and out[end + 1].decision in judged:
-            end += 1
-        run = out[i:end + 1]
-        if (len(run) > 1 and any(d.decision == "body" for d in run)
-                and max(len(d.text) for d in run[:-1]) <= bp.HARD_WRAP_MAX_CHARS):
-            joined = " ".join(d.text for d in run)
-            verdict = _block_decision(joined, _key(headline) if headline else None, learned)
-            if verdict is None and all(d.decision == "body" for d in run):
-                # The block read as one line: "Source:" / "AFP", "By" / "Jane Doe", a wrapped caption.
-                (single,) = _classify([joined], headline, meta, learned, reference)
-                if single.decision == "caption":
-                    out[i:end + 1] = [replace(run[0], text=joined, decision="caption",
-                                              reason=single.reason + " (hard-wrapped)")] + [
-                        replace(d, decision="continued", reason="wrapped part of the line above")
-                        for d in run[1:]]
-                elif single.decision != "body":
-                    verdict = (single.decision, single.reason + " (hard-wrapped)")
-            if verdict:
-                if verdict[0] == "disclaimer":
-                    meta.add_notice(joined)
-                out[i:end + 1] = [replace(d, decision=verdict[0], reason=verdict[1]) for d in run]
-        i = end + 1
-    return out
-
-
-def _paragraphs(decisions: Sequence[LineDecision]) -> list[str]:
-    """Group consecutive body lines into paragraphs."""
-    paragraphs: list[str] = []
-    block: list[str] = []
-
-    def flush() -> None:
-        if not block:
-            return
-        if len(block) > 1 and max(len(b) for b in block[:-1]) <= bp.HARD_WRAP_MAX_CHARS:
-            paragraphs.append(" ".join(block))
-        else:
-            paragraphs.extend(block)
-        block.clear()
-
-    for d in decisions:
-        if d.decision == "body":
-            block.append(d.text)
-        else:
-            flush()
-    flush()
-    return paragraphs
+    return "\n".join(_normal_lines(text))
 
 
 def _split_headline(lines: list[str]) -> tuple[str | None, int]:
@@ -494,48 +117,62 @@ def _split_headline(lines: list[str]) -> tuple[str | None, int]:
     return None, len(lines)
 
 
-def _page_decisions(lines: list[str], layout: Layout, meta: _Collector, learned: frozenset[str],
-                    reference: dt.datetime | None) -> list[LineDecision]:
+def _page_decisions(lines: list[str], layout: Layout, meta: Collector, learned: frozenset[str],
+                    reference: dt.datetime | None) -> Decisions:
     """The decisions for a whole page: chrome dropped, the article and its metadata windows classified."""
-    masked = [plain(line) if layout.decisions[j] in ("article", "meta") else "" for j, line in enumerate(lines)]
-    decisions = _classify(masked, layout.headline_text, meta, learned, reference)
-    out = []
-    for d in decisions:
-        j = d.number - 1
-        where = layout.decisions[j]
+    kept = ("article", "meta", "caption")
+    masked = [plain(line) if layout.decisions[j] in kept else "" for j, line in enumerate(lines)]
+    # At the edge of a page's article: its metadata windows and its first and last lines.
+    edges = [where == "meta" for where in layout.decisions]
+    article = [j for j, where in enumerate(layout.decisions) if where == "article" and masked[j]]
+    for j in article[:bp.META_EDGE_TOP] + article[max(0, len(article) - bp.META_EDGE_BOTTOM):]:
+        edges[j] = True
+    out = classify(masked, layout.headline_text, meta, learned, reference, edges=edges)
+    for j, where in enumerate(layout.decisions):
         if where == "headline":
-            out.append(LineDecision(d.number, lines[j], "headline", layout.reasons[j]))
-        elif where == "chrome" or (where == "meta" and d.decision in ("body", "continued")):
-            out.append(LineDecision(d.number, lines[j], "chrome", layout.reasons[j]) if lines[j]
-                       else LineDecision(d.number, "", "blank"))
-        else:
-            out.append(replace(d, text=lines[j]) if d.decision == "blank" else d)
+            out.texts[j] = lines[j]
+            out.set(j, "headline", layout.reasons[j])
+        elif where == "caption" and out.kinds[j] in ("body", "continued", "caption"):
+            out.set(j, "credit" if layout.reasons[j] == "photo credit" else "caption", layout.reasons[j])
+        elif where == "chrome" or (where == "meta" and out.kinds[j] in ("body", "continued")):
+            out.texts[j] = lines[j]
+            out.set(j, "chrome", layout.reasons[j]) if lines[j] else out.set(j, "blank")
+        elif out.kinds[j] == "blank":
+            out.texts[j] = lines[j]
     return out
 
 
-def _decide(lines: list[str], headline: str | None, meta: _Collector, learned: frozenset[str],
-            reference: dt.datetime | None, name: str | None,
-            given: bool = False) -> tuple[str | None, list[LineDecision], Layout | None]:
+def _decide(lines: list[str], headline: str | None, meta: Collector, learned: frozenset[str],
+            reference: dt.datetime | None, name: str | None = None,
+            path: str | None = None, given: bool = False) -> tuple[str | None, Decisions, Layout | None]:
     """The headline and one decision per line (stages 2 and 3 of :func:`clean_text`).
 
-    With no headline given, the page-chrome finder (:mod:`searchnews.ingest.pagechrome`) looks for an
-    article block inside page chrome; a text that is not a whole page takes its first line as headline.
+    With no headline given, the first line is the headline and the lines are
+    classified; then, unless their shape rules a whole page out
+    (:func:`~searchnews.ingest.pagechrome.might_be_page`: most texts), the
+    page-chrome finder (:mod:`searchnews.ingest.pagechrome`) looks for an
+    article block inside page chrome, and a page is classified again with its
+    chrome masked.
     """
-    if headline is not None or given:
-        return headline, _classify(lines, headline, meta, learned, reference), None
-    layout = find_layout(lines, name=name)
-    plain_meta = _Collector()
+    if headline is not None or given:  # a record's empty headline: the text is all body, not a page
+        return headline, classify(lines, headline, meta, learned, reference, spaced=True), None
+    plain_meta = Collector()
     headline, start = _split_headline(lines)
-    decisions = [LineDecision(j + 1, lines[j], "headline" if headline and j == start else "blank",
-                              "first line" if headline and j == start else "")
-                 for j in range(start + (1 if headline else 0))]
     if headline:
         start += 1
-    rest = _classify(lines[start:], headline, plain_meta, learned, reference)
-    decisions += [replace(d, number=d.number + start) for d in rest]
+    decisions = Decisions(list(lines[:start]))
+    if headline:
+        decisions.set(start - 1, "headline", "first line")
+    decisions.extend(classify(lines[start:], headline, plain_meta, learned, reference, spaced=True))
+    if not might_be_page(lines, [kind == "body" for kind in decisions.kinds]):
+        meta.__dict__.update(plain_meta.__dict__)
+        return headline, decisions, None
+    if name is None and path:
+        name = os.path.splitext(os.path.basename(path))[0]
+    layout = find_layout(lines, name=name)
     if layout.page and not layout.starts_with_chrome:
         # Chrome the line rules already drop (a repeated headline, captions, promo lines) is no sign of a page.
-        unexplained = sum(1 for j in layout.chrome_lines if decisions[j].decision == "body")
+        unexplained = sum(1 for j in layout.chrome_lines if decisions.kinds[j] == "body")
         layout = replace(layout, page=unexplained >= bp.PAGE_MIN_CHROME_LINES)
     if layout.page:
         return layout.headline_text, _page_decisions(lines, layout, meta, learned, reference), layout
@@ -550,9 +187,8 @@ def explain_text(text: str, *, headline: str | None = None, learned: frozenset[s
     ``learned`` and ``reference_date`` are as for :func:`clean_text`; ``name`` is the
     file's name (compared with headline candidates of a whole page).
     """
-    lines = normalize_text(text).split("\n")
-    _, decisions, _ = _decide(lines, headline, _Collector(), learned, reference_date, name)
-    return decisions
+    _, decisions, _ = _decide(_normal_lines(text), headline, Collector(), learned, reference_date, name)
+    return decisions.as_list()
 
 
 def clean_text(
@@ -589,17 +225,17 @@ def clean_text(
         6. settle the metadata: given values first, then what the text says.
     """
     # 1. normalise
-    lines = normalize_text(text).split("\n")
+    lines = _normal_lines(text)
     given = headline is not None  # a record's empty headline: the text is all body, not a page
     if given:
         headline = normalize_text(headline).replace("\n", " ").strip() or None
     # 2-3. headline (the article block of a whole page) and classify
-    meta = _Collector()
-    name = os.path.splitext(os.path.basename(path))[0] if path else None
-    headline, decisions, layout = _decide(lines, headline, meta, learned, reference_date, name, given)
-    found_captions = [_caption_text(d.text) for d in decisions if d.decision == "caption"]
+    meta = Collector()
+    headline, decisions, layout = _decide(lines, headline, meta, learned, reference_date, path=path, given=given)
+    found_captions = [_caption_text(line) for kind, line in zip(decisions.kinds, decisions.texts, strict=True)
+                      if kind == "caption"]
     # 4. paragraphs
-    body = _paragraphs(decisions)
+    body = paragraphs(decisions)
     # 5. dateline
     place = agency = None
     if body:
@@ -610,11 +246,11 @@ def clean_text(
     # 6. metadata
     all_captions = _dedupe([_caption_text(normalize_text(c).replace("\n", " ").strip()) for c in captions]
                            + found_captions)
-    given = _Collector()
+    given = Collector()
     given.add_authors(a.strip() for a in authors)
     all_authors = _dedupe(given.authors or meta.authors)
     if source:  # a publisher named as the author is not an author
-        all_authors = [a for a in all_authors if _key(a) != _key(source)]
+        all_authors = [a for a in all_authors if text_key(a) != text_key(source)]
     # An agency named as the author is the source: wire copy is found by agency.
     wire = given.photo_sources[0] if given.photo_sources else None
     final_source = wire or source or (meta.sources[-1] if meta.sources else None) or agency or (
@@ -624,7 +260,9 @@ def clean_text(
     final_date = date or meta.published or meta.updated
     if headline is None and body:
         headline = body[0] if len(body[0]) <= bp.HEADLINE_MAX_CHARS else body[0][:120].rsplit(" ", 1)[0] + "…"
-    body = [p for p in body if _key(p) not in {_key(c) for c in all_captions}]
+    if all_captions:
+        caption_keys = {text_key(c) for c in all_captions}
+        body = [p for p in body if text_key(p) not in caption_keys]
     language = language or detect_language(headline or "", body)
     return Article(
         headline=headline or "",
@@ -661,7 +299,7 @@ def _dedupe(values: Iterable[str]) -> list[str]:
     seen: set[str] = set()
     out = []
     for value in values:
-        key = _key(value)
+        key = text_key(value)
         if value and key not in seen:
             seen.add(key)
             out.append(value)
@@ -837,7 +475,7 @@ def clean_document(raw: RawDocument, *, learned: frozenset[str] = frozenset(),
         else:
             what = "no article text left after cleaning"
         raise DocumentError(what, raw.path)
-    return replace(article, id=article.id or raw.key)
+    return article if article.id else replace(article, id=raw.key)
 
 
 def read_file(source: SourceFile | str | os.PathLike[str], *, learned: frozenset[str] = frozenset(),

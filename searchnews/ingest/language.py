@@ -50,13 +50,23 @@ VOTE_WORDS = 80
 VOTE_SHARE = 0.2
 VOTE_MARGIN = 3
 _WORDS = re.compile(r"\w+")
+#: ASCII characters that are not word characters (``\w``), to spaces: an ASCII text is split into the
+#: same words as ``\w+`` finds, several times faster.
+_ASCII_NON_WORD = {c: " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")}
+
+
+def _first_words(sample: str) -> list[str]:
+    """The first :data:`VOTE_WORDS` words (``\\w+``) of ``sample``, in lower case."""
+    if sample.isascii():
+        return sample.lower().translate(_ASCII_NON_WORD).split()[:VOTE_WORDS]
+    return list(map(str.lower, _WORDS.findall(sample)[:VOTE_WORDS]))
 
 
 def _vote(sample: str) -> str | None:
-    words = [w.lower() for w in _WORDS.findall(sample)[:VOTE_WORDS]]
+    words = _first_words(sample)
     if not words:
         return None
-    counts = sorted(((sum(w in common for w in words), lang) for lang, common in COMMON_WORDS.items()),
+    counts = sorted(((sum(map(common.__contains__, words)), lang) for lang, common in COMMON_WORDS.items()),
                     reverse=True)
     (best, lang), (second, _) = counts[0], counts[1]
     if best >= VOTE_SHARE * len(words) and best >= VOTE_MARGIN * max(second, 1):

@@ -55,19 +55,32 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import boilerplate as bp
+from .patternsets import PatternSet
 
-__all__ = ["Layout", "find_layout"]
+__all__ = ["Layout", "find_layout", "might_be_page", "plain"]
 
 _WORD = re.compile(r"\w+")
 _LETTERS = re.compile(r"[^\W\d_]")
 _TERMINAL = (".", "!", "?", "…", "。", "！", "？", '"', "”", "»", "’", "'")
 _SENTENCE = re.compile(r"[.!?。！？…]")
-_CHROME = re.compile("|".join(f"(?:{p.pattern})" for p in bp.CHROME_LINES), re.IGNORECASE)
-_PROMO = re.compile("|".join(f"(?:{p.pattern})" for p in bp.PROMO_LINES), re.IGNORECASE)
-_META = (bp.BYLINE, bp.AUTHORS_LINE, bp.BARE_DATE_LINE, bp.CAPTION_PREFIX, bp.CREDIT_LINE, bp.SOURCE_LINE,
-         *(pattern for _, pattern in bp.STAMP_LINES), *bp.RELATIVE_STAMPS)
+_QUOTES = ('"', "“", "”", "«", "»", "'", "‘", "’", "„")
+#: The end of a sentence inside a paragraph: a stop and a space (not "U.S." or "1.5").
+_SENTENCE_STOPS = re.compile(r"[.!?。！？…][\"”’»)]?\s+(?=\S)")
+_BOLD = re.compile(r"\*\*|__")
+_SPACES_AROUND = re.compile(r"  +")
+_CHROME = PatternSet(bp.CHROME_LINES)
+_PROMO = PatternSet(bp.PROMO_LINES)
+_META = PatternSet((bp.BYLINE, bp.AUTHORS_LINE, bp.BARE_DATE_LINE, bp.CAPTION_PREFIX, bp.CREDIT_LINE, bp.SOURCE_LINE,
+                    *(pattern for _, pattern in bp.STAMP_LINES), *bp.RELATIVE_STAMPS))
+_COMMENT_HEADER = PatternSet((bp.COMMENT_HEADER,))
+_MENU_END = frozenset(".!?。！？…")
+#: What a list item can start with (the first characters of :data:`~searchnews.ingest.boilerplate.BULLET`;
+#: digits are told by ``str.isdecimal``, as ``\d`` tells them).
+_BULLET_START = frozenset("*•·▪►◦‣–-")
 
 GOOD, NEARGOOD, SHORT, BAD = "good", "near-good", "short", "bad"
+#: A photo's caption or credit: neither article text nor chrome (it weighs nothing in the article's span).
+CAPTION = "caption"
 
 
 @dataclass(frozen=True)
@@ -97,14 +110,16 @@ def plain(line: str) -> str:
     """A line without markdown heading marks, links, emphasis and list bullets."""
     if "](" in line:
         line = bp.MARKDOWN_LINK.sub(r"\g<text>", line)
-    heading = bp.MARKDOWN_HEADING.fullmatch(line)
-    if heading:
-        line = heading.group("text")
-    bullet = bp.BULLET.fullmatch(line)
-    if bullet:
-        line = bullet.group("text")
-    if line.startswith(("**", "__")) and line.endswith(("**", "__")) and len(line) > 4:
-        line = line[2:-2].strip()
+    if line[:1] == "#":
+        heading = bp.MARKDOWN_HEADING.fullmatch(line)
+        if heading:
+            line = heading.group("text")
+    if line[:1] in _BULLET_START or line[:1].isdecimal():
+        bullet = bp.BULLET.fullmatch(line)
+        if bullet:
+            line = bullet.group("text")
+    if "**" in line or "__" in line:  # markdown's bold, also inside a line ("Jane Doe** said **today")
+        line = _SPACES_AROUND.sub(" ", _BOLD.sub("", line)).strip()
     return line
 
 
@@ -130,8 +145,31 @@ def _wrap_margin(lines: Sequence[str]) -> int | None:
     return width if near >= 0.3 * len(lengths) else None
 
 
+#: What a line that carries on the sentence of the line above starts with, when a renderer puts each text node on
+#: a line of its own and so splits a paragraph at every link ("Say what you will about" / "Jane Doe" / ", the ...").
+_CONTINUATION_MARKS = frozenset(",.;:!?)]}”’»%")
+_SENTENCE_END = (".", "!", "?", "…", "。", "！", "？", ":", ";")
+#: A line that starts with a small letter but begins something new: a byline ("by Jane Doe"), a stamp, a url.
+_NEW_START = re.compile(r"(?:by|par|von|por|door|di|updated|posted|published)\b|https?:|www\.|[\w.+-]+@\w",
+                        re.IGNORECASE)
+
+
+def _continues(line: str, following: str) -> bool:
+    """Whether ``following`` carries on the sentence that ``line`` leaves unfinished: it starts with punctuation
+    that cannot start a sentence, or with a small letter after a line that ends mid-sentence (one of them long
+    enough to be prose: a list of tags in small letters is one item a line)."""
+    if line.endswith(_SENTENCE_END):
+        return False
+    start = following[:1]
+    if start in _CONTINUATION_MARKS:
+        return True
+    return (start.islower() and (line[-1:].islower() or line[-1:] in ",—–-“‘\"'") and not _NEW_START.match(following)
+            and max(len(line), len(following)) >= bp.CONTINUATION_MIN_CHARS)
+
+
 def _segments(lines: Sequence[str]) -> list[tuple[int, int]]:
-    """``(first, last)`` line numbers of each segment (hard-wrapped lines joined)."""
+    """``(first, last)`` line numbers of each segment: hard-wrapped lines joined, and a line joined to the next when
+    the next carries on its sentence (a paragraph a renderer split at its links)."""
     margin = _wrap_margin(lines)
     segments: list[tuple[int, int]] = []
     i, n = 0, len(lines)
@@ -140,9 +178,9 @@ def _segments(lines: Sequence[str]) -> list[tuple[int, int]]:
             i += 1
             continue
         end = i
-        if margin is not None:
-            while end + 1 < n and lines[end + 1] and len(lines[end]) >= margin - 15:
-                end += 1
+        while end + 1 < n and lines[end + 1] and (
+                (margin is not None and len(lines[end]) >= margin - 15) or _continues(lines[end], lines[end + 1])):
+            end += 1
         segments.append((i, end))
         i = end + 1
     return segments
@@ -152,16 +190,57 @@ _SHAPE_REASONS = frozenset({"site chrome (menu, social, legal or list line)", "a
                             "menu or breadcrumb on one line"})
 
 
+@functools.lru_cache(maxsize=8192)
+def _shape(text: str) -> str | None:
+    """Why a segment is chrome by its shape alone (a chrome line, a url, a menu on one line), or ``None``."""
+    if _CHROME.matches(text):
+        return "site chrome (menu, social, legal or list line)"
+    if bp.URL_LINE.fullmatch(text):
+        return "a url"
+    if text[-1:] not in _MENU_END and len(bp.CHROME_SEPARATORS.findall(f" {text} ")) >= bp.CHROME_MIN_SEPARATORS:
+        return "menu or breadcrumb on one line"
+    return None
+
+
+def _forget() -> None:
+    """Empty the memos of segment shapes (they spare repeated work within one page, not across pages)."""
+    _shape.cache_clear()
+    _headline_candidate.cache_clear()
+    _about_the_story.cache_clear()
+
+
+def might_be_page(lines: Sequence[str], body: Sequence[bool]) -> bool:
+    """Whether a text could be a whole page, from the shape of its lines (``False`` for most articles).
+
+    ``body`` says, per line, whether the line rules keep it as body text. A text
+    is a page only when its first segment is chrome by its shape, or when at
+    least :data:`~searchnews.ingest.boilerplate.PAGE_MIN_CHROME_LINES` lines
+    kept as body stand in segments that are chrome by their shape or short
+    with no final punctuation (what :func:`find_layout` counts as evidence,
+    and the cleaner then checks against the line rules). This costs a look at
+    each line, not the page finder's work.
+    """
+    shape = _shape.__wrapped__  # (no memo: a plain article is looked at once)
+    texts_by_line = [plain(line) for line in lines]
+    count = 0
+    for k, (a, b) in enumerate(_segments(texts_by_line)):
+        text = texts_by_line[a] if a == b else " ".join(texts_by_line[a:b + 1])
+        if k == 0 and shape(text):
+            return True
+        kept = sum(body[a:b + 1])
+        if kept and ((len(text) < bp.CHROME_LENGTH_LOW and not text.endswith(_TERMINAL)) or shape(text)):
+            count += kept
+            if count >= bp.PAGE_MIN_CHROME_LINES:
+                return True
+    return False
+
+
 def _context_free(text: str, stoplist: frozenset[str] | None, dense: bool) -> tuple[str, str]:
     """A segment's class and reason from its own shape."""
-    if _CHROME.fullmatch(text):
-        return BAD, "site chrome (menu, social, legal or list line)"
-    if bp.URL_LINE.fullmatch(text):
-        return BAD, "a url"
-    if len(bp.CHROME_SEPARATORS.findall(f" {text} ")) >= bp.CHROME_MIN_SEPARATORS and not _SENTENCE.search(
-            text[-1:]):
-        return BAD, "menu or breadcrumb on one line"
-    if _PROMO.fullmatch(text):
+    shape = _shape(text)
+    if shape:
+        return BAD, shape
+    if _PROMO.matches(text):
         return SHORT, "promo line (dropped by the line rules)"
     length = len(text) * (3 if dense else 1)
     if length < bp.CHROME_LENGTH_LOW:
@@ -169,7 +248,8 @@ def _context_free(text: str, stoplist: frozenset[str] | None, dense: bool) -> tu
     if stoplist is None:
         density = 0.4 if _SENTENCE.search(text) else 0.0
     else:
-        words = _WORD.findall(text.casefold())
+        # Figures are neither stop words nor content: a market report's "0.03 percent at 27,403.54" is prose.
+        words = [w for w in _WORD.findall(text.casefold()) if not w.isdigit()]
         density = sum(w in stoplist for w in words) / len(words) if words else 0.0
     if density >= bp.CHROME_STOPWORDS_HIGH:
         if length > bp.CHROME_LENGTH_HIGH:
@@ -238,23 +318,125 @@ def _revise(classes: list[str], reasons: list[str], texts: Sequence[str]) -> Non
                 classes[i], reasons[i] = GOOD, reasons[i] + ", next to article text"
 
 
+def _repeated(classes: list[str], reasons: list[str], texts: Sequence[str], stoplist: frozenset[str] | None) -> None:
+    """Segments whose text the page repeats (a section label over every teaser, "Reply" under every comment,
+    a gallery's title on each slide) are chrome (in place); not the small words a renderer puts on lines of their
+    own ("and", "by" between links), nor a label that introduces what follows ("What she said:")."""
+    counts: dict[str, int] = {}
+    keys = [text.casefold() for text in texts]
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    for k, key in enumerate(keys):
+        if (counts[key] >= bp.CHROME_REPEATS and len(key) <= bp.CHROME_LENGTH_HIGH and not key.endswith(":")
+                and _content_words(key, stoplist)):
+            classes[k], reasons[k] = BAD, f"repeated {counts[key]} times on the page"
+
+
+def _captions(classes: list[str], reasons: list[str], texts: Sequence[str]) -> None:
+    """A photo credit ("Photo by Jane Doe/Getty Images", "Credit: AFP") and the line just above it (the photo's
+    caption) are captions (in place)."""
+    for k, text in enumerate(texts):
+        if len(text) <= bp.PHOTO_CREDIT_MAX_CHARS and (bp.PHOTO_CREDIT.fullmatch(text)
+                                                      or bp.CREDIT_LINE.fullmatch(text)):
+            classes[k], reasons[k] = CAPTION, "photo credit"
+            above = texts[k - 1] if k > 0 else ""
+            if (above and classes[k - 1] != BAD and len(above.split()) <= bp.CAPTION_MAX_WORDS
+                    and len(_SENTENCE_STOPS.findall(above)) < bp.CAPTION_MAX_SENTENCES):
+                classes[k - 1], reasons[k - 1] = CAPTION, "photo caption (a credit follows)"
+
+
 def _comments_start(texts: Sequence[str], classes: Sequence[str]) -> int:
     """The first segment of the readers' comments (the end of the texts when there are none).
 
-    Comments are prose too; what tells them is their headers ("... wrote:"): with
-    two of them after some good text, the comments start at the first, or at
-    the "Comments" heading just above it.
+    Comments are prose too; what tells them is their headers ("... wrote:",
+    "jdoe • 2 weeks ago"): with two of them after some good text, the comments
+    start at the first, or at the "Comments" heading just above it. Without
+    headers (a renderer split them), two "Reply" links under a "Comments"
+    heading tell them too.
     """
-    headers = [k for k, text in enumerate(texts) if bp.COMMENT_HEADER.fullmatch(text)]
     seen_good = next((k for k, cls in enumerate(classes) if cls == GOOD), len(texts))
-    headers = [k for k in headers if k > seen_good]
-    if len(headers) < 2:
+    headers = [k for k, text in enumerate(texts) if k > seen_good and _COMMENT_HEADER.matches(text)]
+    markers = [k for k, text in enumerate(texts) if k > seen_good and bp.COMMENT_MARKER.fullmatch(text)]
+    found = headers if len(headers) >= 2 else markers if len(markers) >= 2 else None
+    if found is None:
         return len(texts)
-    cut = headers[0]
-    for k in range(headers[0] - 1, max(seen_good, headers[0] - 12), -1):
+    cut = found[0] if found is headers else None
+    for k in range(found[0] - 1, max(seen_good, found[0] - 12), -1):
         if bp.COMMENTS_START.fullmatch(texts[k]):
             cut = k
-    return cut
+    return cut if cut is not None else len(texts)
+
+
+def _story_starts(first: int, last: int, texts: Sequence[str]) -> list[int]:
+    """The segments in ``first..last`` where another story starts: a headline-like line with a byline or a
+    date just under it (a list of other articles, each with its title, byline or date and a teaser)."""
+    starts: list[int] = []
+    for k in range(first, last + 1):
+        if starts and k <= starts[-1] + 2:
+            continue  # the same story's title, standfirst and byline
+        if _headline_candidate(texts[k]) and any(_about_the_story(texts[k + d]) for d in (1, 2) if k + d <= last):
+            starts.append(k)
+    return starts
+
+
+def _teaser_run(first: int, last: int, classes: Sequence[str], texts: Sequence[str]) -> int | None:
+    """Where a list of other stories starts in ``first..last``: a title, then a one-sentence teaser, at least
+    :data:`~searchnews.ingest.boilerplate.TEASER_MIN_ITEMS` times in a row."""
+
+    def pair(k: int) -> bool:
+        title, teaser = texts[k], texts[k + 1]
+        return (classes[k + 1] == GOOD and _headline_candidate(title) and not title.endswith(("?", *_QUOTES))
+                and bp.TEASER_MIN_CHARS <= len(teaser) <= bp.TEASER_MAX_CHARS and teaser.endswith(_SENTENCE_END)
+                and teaser[:1] not in _QUOTES and not _SENTENCE_STOPS.search(teaser[:-1]))
+
+    k = first + 1
+    while k < last:
+        items = 0
+        while k + 2 * items < last and pair(k + 2 * items):
+            items += 1
+        # A list inside an article is followed by more of the article; a list of other stories ends the block
+        # (but for an advertisement or two).
+        if items >= bp.TEASER_MIN_ITEMS and k + 2 * items >= last - bp.TEASER_TAIL:
+            return k
+        k += max(1, 2 * items)
+    return None
+
+
+def _blurb_or_promo(text: str) -> bool:
+    """Whether a paragraph is the writer's blurb or the site's promotion, from its shape (see the boilerplate)."""
+    return bool(bp.WRITER_BLURB.match(text) or bp.SITE_PROMO.match(text) or bp.FOLLOW_ME.search(text))
+
+
+def _end_of_article(first: int, last: int, classes: Sequence[str], texts: Sequence[str]) -> int:
+    """The last segment of the article that starts at ``first``: before a list of other stories (two or more
+    titles with a byline or date, or three titles with a one-sentence teaser each) and before a closing writer's
+    blurb or promotion."""
+    starts = _story_starts(first + 1, last, texts)
+    if len(starts) >= bp.TEASER_MIN_STARTS:
+        last = starts[0] - 1
+    run = _teaser_run(first, last, classes, texts)
+    if run is not None:
+        last = run - 1
+    while True:
+        end = last
+        while end > first and (classes[end] != GOOD or _blurb_or_promo(texts[end])):
+            end -= 1
+        titles = end
+        while titles > first and (classes[titles] != GOOD or _title_cased(texts[titles])):
+            titles -= 1
+        if sum(1 for k in range(titles + 1, end + 1) if _title_cased(texts[k])) >= bp.TEASER_MIN_ITEMS:
+            end = titles  # the headlines of other stories, one a line
+        if end == last:
+            return last
+        last = end
+
+
+def _title_cased(text: str) -> bool:
+    """Whether a line is a headline in title case ("Why I Am Optimistic About the Future"): another story's."""
+    if not _headline_candidate(text):
+        return False
+    words = [w for w in text.split() if w[:1].isalpha() and w.casefold() not in bp.TITLE_SMALL_WORDS]
+    return bool(words) and sum(w[:1].isupper() for w in words) >= bp.TITLE_CASE_SHARE * len(words)
 
 
 def _article_span(classes: Sequence[str], texts: Sequence[str]) -> tuple[int, int] | None:
@@ -268,7 +450,7 @@ def _article_span(classes: Sequence[str], texts: Sequence[str]) -> tuple[int, in
     best, best_span = 0, None
     total, start = 0, 0
     for k, cls in enumerate(classes):
-        weight = len(texts[k]) if cls == GOOD else -max(len(texts[k]), bp.CHROME_MIN_PENALTY)
+        weight = len(texts[k]) if cls == GOOD else 0 if cls == CAPTION else -max(len(texts[k]), bp.CHROME_MIN_PENALTY)
         if total <= 0:
             total, start = 0, k
         total += weight
@@ -283,7 +465,7 @@ def _article_span(classes: Sequence[str], texts: Sequence[str]) -> tuple[int, in
 
 
 def _is_meta(text: str) -> bool:
-    return any(p.fullmatch(text) for p in _META)
+    return _META.matches(text)
 
 
 def _content_words(text: str, stoplist: frozenset[str] | None) -> set[str]:
@@ -298,6 +480,10 @@ def _slug_words(name: str | None) -> set[str]:
     return {w for w in _WORD.findall(name.casefold().replace("_", " ")) if len(w) > 2 and not w.isdigit()}
 
 
+_NAME_JOINS = frozenset({"and", "und", "et", "y", "e"})
+
+
+@functools.lru_cache(maxsize=8192)
 def _headline_candidate(text: str) -> bool:
     words = text.split()
     if not bp.HEADLINE_MIN_WORDS <= len(words) <= bp.HEADLINE_MAX_WORDS or not _LETTERS.search(text):
@@ -306,8 +492,130 @@ def _headline_candidate(text: str) -> bool:
         return False
     if bp.NOT_HEADLINE.search(text) or len(bp.CHROME_SEPARATORS.findall(f" {text} ")) >= 1:
         return False
-    return not (_CHROME.fullmatch(text) or _PROMO.fullmatch(text) or _is_meta(text)
-                or bp.URL_LINE.fullmatch(text) or bp.RELATED_MARKER.fullmatch(text))
+    return not (_CHROME.matches(text) or _PROMO.matches(text) or _is_meta(text) or _about_the_story(text)
+                or bp.URL_LINE.fullmatch(text) or bp.RELATED_MARKER.fullmatch(text) or bp.PHOTO_CREDIT.fullmatch(text))
+
+
+#: A byline as pages write it, in any case ("by Jane Doe", "BY JANE DOE", "By Jane Doe on Dec 29").
+_ANY_BYLINE = re.compile(r"(?:(?:Curated|Curator|Written|Words|Text|Story|Reported|Interview)\s*(?:by)?\s*:?"
+                         r"|by|par|von|por|door|di)\s+[^\W\d_][\w.'’-]+(?:\s+[^\W\d_][\w.'’-]+){0,3}\b.{0,80}",
+                         re.IGNORECASE)
+#: People's names (2 to 4 capitalised words each, maybe ", Their Title"): an author's line, not a headline.
+_NAME_WORD = r"[A-Z](?:[a-zß-ÿ]+(?:['’-][A-Za-zß-ÿ]+)*|\.)"
+_NAME = rf"{_NAME_WORD}(?: {_NAME_WORD}){{1,3}}"
+_NAME_LIKE = re.compile(rf"{_NAME}(?:(?:,| and| &) {_NAME})*(?:, [\w .&'’-]{{2,40}})?")
+#: A line that dates something: a month's name or a time of day, and a year or a day's number.
+_DATED = re.compile(
+    r"(?=.*\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre"
+    r"|novembre|décembre|januar|februar|märz|juni|juli|oktober|dezember)\b\.?|.*\b\d{1,2}:\d{2}\b)"
+    r"(?=.*\b(?:19|20)\d\d\b|.*\b\d{1,2}\b).{4,80}", re.IGNORECASE)
+#: The metadata patterns that tell a story's start: bylines and stamps (not captions and credits).
+_STORY_META = PatternSet((bp.BYLINE, bp.AUTHORS_LINE, bp.BARE_DATE_LINE, *(pattern for _, pattern in bp.STAMP_LINES),
+                          *bp.RELATIVE_STAMPS))
+
+
+@functools.lru_cache(maxsize=8192)
+def _about_the_story(text: str) -> bool:
+    """Whether a segment is a byline or a date: what stands next to a headline (not a quote's attribution:
+    "— Jane Doe (@jdoe) 3 May 2024")."""
+    if text[:1] in "—–-" or len(text.split()) > bp.DATED_MAX_WORDS * 2:
+        return False
+    return bool(_STORY_META.matches(text) or _ANY_BYLINE.fullmatch(text)
+                or (len(text.split()) <= bp.DATED_MAX_WORDS and _DATED.fullmatch(text)))
+
+
+def _is_name(text: str) -> bool:
+    """Whether a line is people's names ("Jane Doe and Ali Hassan", "Jane Doe, The Harbour Gazette")."""
+    return bool(_NAME_LIKE.fullmatch(text))
+
+
+def _byline_under(k: int, texts: Sequence[str]) -> int | None:
+    """How far under headline-like segment ``k`` a byline or a date stands (counting only lines that are not
+    chrome or a name), or ``None``: not within three, or another title stands between (a standfirst does not
+    count: a long sentence under the headline)."""
+    words = len(texts[k].split())
+    distance = 0
+    for j in range(k + 1, min(len(texts), k + 8)):
+        text = texts[j]
+        if _about_the_story(text):
+            return distance + 1
+        if _shape(text) or _PROMO.matches(text) or _is_name(text) or len(text.split()) <= 2:
+            continue  # "Print", "Share", a tag, the writer's name
+        distance += 1
+        if distance >= 3 or (_headline_candidate(text)
+                             and len(text.split()) < max(bp.HEADLINE_LONG_WORDS, words + 3)):
+            return None
+    return None
+
+
+def _choose_headline(texts: Sequence[str], lines: Sequence[str], segments: Sequence[tuple[int, int]], first: int,
+                     good: Sequence[int], titles: Sequence[tuple[str, str]], stoplist: frozenset[str] | None,
+                     name: str | None) -> tuple[float, int] | None:
+    """The score and segment of the headline: the headline-like line above the article block that the page's
+    ``<title>``-style line repeats, that a byline or date follows, that the article's first paragraphs use the
+    words of, and that stands nearest the article (see the module terms)."""
+    title_heads = {t.casefold() for t, _ in titles}
+    # A page saved with its <title> first: the title, with or without the site, confirms a later line it repeats.
+    first_title = texts[0].casefold() if _headline_candidate(texts[0]) else None
+    if first_title:
+        title_heads.add(first_title)
+    slug = _slug_words(name)
+    article_words = _content_words(" ".join(texts[k] for k in good[:6]), stoplist)
+    best: tuple[float, int] | None = None
+    seen = 0
+    ahead = first
+    while ahead + 1 < len(texts) and ahead < first + 8 and len(texts[ahead]) < bp.CHROME_LENGTH_HIGH:
+        ahead += 1
+    nearest = True
+    counts: dict[str, int] = {}
+    for text in texts:
+        key = text.casefold()
+        counts[key] = counts.get(key, 0) + 1
+    for k in range(ahead, -1, -1):
+        text = texts[k]
+        if k < first:
+            seen += 1
+        # Far above the article (menus in between), only a line the page's title repeats is looked at.
+        if seen > bp.HEADLINE_SEARCH_LINES and text.casefold() not in title_heads:
+            continue
+        if not _headline_candidate(text):
+            continue
+        score = 1.0 - 0.02 * min(seen, bp.HEADLINE_SEARCH_LINES)
+        folded = text.casefold()
+        if k > 0 and (folded in title_heads or any(h.startswith(folded) for h in title_heads)):
+            score += 3
+        if _NAME_LIKE.fullmatch(text) and stoplist is not None and not any(
+                w in stoplist and w not in _NAME_JOINS for w in _WORD.findall(text.split(",")[0].casefold())):
+            score -= bp.HEADLINE_BYLINE_BONUS  # a person's name over a date is a byline, not a headline
+        last_word = _WORD.findall(folded)[-1:]
+        if stoplist is not None and last_word and last_word[0] in stoplist:
+            score -= 1  # "Say what you will about": a sentence a renderer cut at a link, not a headline
+        words = _content_words(text, stoplist)
+        if slug and words and len(slug & words) >= 2 and len(slug & words) / len(words) >= 0.5:
+            score += 2
+        if words:
+            score += 2.5 * len(words & article_words) / len(words)
+        if lines[segments[k][0]].startswith("# "):  # markdown's first-level heading: the page's <h1>
+            score += 2
+        # A byline or a date right under it (or right above it).
+        after = _byline_under(k, texts)
+        if after is not None:
+            score += bp.HEADLINE_BYLINE_BONUS - 0.5 * (after - 1)
+        elif k > 0 and _about_the_story(texts[k - 1]):
+            score += bp.HEADLINE_BYLINE_BONUS / 2
+        if k < first and nearest:
+            score += 1
+            nearest = False
+        if counts[folded] == 2:  # the page's headline and its breadcrumb, share box or gallery
+            score += 1
+        elif counts[folded] > 2:  # a name the page repeats everywhere: the site's, a section's
+            score -= 1
+        # A standfirst is a long sentence under the headline: a headline is rarely longer than a dozen words.
+        score -= 0.1 * max(0, len(text.split()) - bp.HEADLINE_LONG_WORDS)
+        if best is None or score > best[0]:
+            best = (score, k)
+    return best
 
 
 def _title_lines(texts: Sequence[str]) -> list[tuple[str, str]]:
@@ -326,6 +634,7 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
     ``language`` is the text's ISO code (for its stop words; detected when not
     given); ``name`` the file name, compared with headline candidates.
     """
+    _forget()
     n = len(lines)
     texts_by_line = [plain(line) for line in lines]
     segments = _segments(texts_by_line)
@@ -345,6 +654,8 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
         reasons.append(reason)
     shapes = list(reasons)
     starts_with_chrome = classes[0] == BAD and reasons[0] in _SHAPE_REASONS
+    _repeated(classes, reasons, texts, stoplist)
+    _captions(classes, reasons, texts)
     _revise(classes, reasons, texts)
     cut = _comments_start(texts, classes)
     span = _article_span(classes[:cut], texts[:cut])
@@ -355,39 +666,15 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
 
     # The headline: the best headline-like line above the article block.
     titles = _title_lines(texts[:12] + texts[-12:])
-    title_heads = {t.casefold() for t, _ in titles}
-    slug = _slug_words(name)
-    article_words = _content_words(" ".join(texts[k] for k in good[:6]), stoplist)
-    best: tuple[float, int] | None = None
-    seen = 0
-    ahead = first
-    while ahead + 1 < len(texts) and ahead < first + 8 and len(texts[ahead]) < bp.CHROME_LENGTH_HIGH:
-        ahead += 1
-    for k in range(ahead, -1, -1):
-        text = texts[k]
-        if k < first:
-            seen += 1
-        if seen > bp.HEADLINE_SEARCH_LINES:
-            break
-        if not _headline_candidate(text):
-            continue
-        score = 1.0 - 0.02 * seen
-        folded = text.casefold()
-        if folded in title_heads or any(h.startswith(folded) for h in title_heads):
-            score += 3
-        words = _content_words(text, stoplist)
-        if slug and words and len(slug & words) / len(words) >= 0.5:
-            score += 2
-        if words:
-            score += 2.5 * len(words & article_words) / len(words)
-        if bp.MARKDOWN_HEADING.fullmatch(lines[segments[k][0]]):
-            score += 1
-        if best is None or score > best[0]:
-            best = (score, k)
+    best = _choose_headline(texts, lines, segments, first, good, titles, stoplist, name)
     headline_seg = best[1] if best else None
     if headline_seg is not None and headline_seg >= first:
         # A teaser above the headline is not the article: it starts after the headline.
         first = next((k for k in range(headline_seg + 1, last + 1) if classes[k] == GOOD), first)
+    # The article ends before a list of other stories and before its writer's blurb and the site's promotion.
+    end = _end_of_article(first, last, classes, texts)
+    ended_early = end < last
+    last = end
     headline_text = texts[headline_seg] if headline_seg is not None else (titles[0][0] if titles else None)
     site = next((site for head, site in titles if headline_text and head.casefold() == headline_text.casefold()),
                 None) or next((m.group("site").strip() for t in texts[-12:] if (m := bp.COPYRIGHT_SITE.fullmatch(t))),
@@ -401,13 +688,14 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
     line_reasons = [""] * n
     top = headline_seg if headline_seg is not None else first
     window_start = max(0, top - 3)
-    footer_end = min(len(segments) - 1, last + bp.META_WINDOW_LINES)
+    # (Under a list of other stories, their bylines and dates are not the article's.)
+    footer_end = last if ended_early else min(len(segments) - 1, last + bp.META_WINDOW_LINES)
     chrome_lines: list[int] = []
     for k, (a, b) in enumerate(segments):
         if k == headline_seg:
             decision, reason = "headline", "headline-like line above the article"
         elif first <= k <= last:
-            decision = "article" if classes[k] == GOOD else "chrome"
+            decision = "article" if classes[k] == GOOD else "caption" if classes[k] == CAPTION else "chrome"
             reason = reasons[k]
         else:
             if window_start <= k < first or last < k <= footer_end:
@@ -423,7 +711,8 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
             decisions[j] = decision
             line_reasons[j] = reason
     # A text that starts with its headline is an article, whatever lists it ends with.
-    starts_with_headline = headline_text is not None and texts[0].casefold() == headline_text.casefold()
+    starts_with_headline = headline_seg == 0 or (
+        headline_text is not None and texts[0].casefold() == headline_text.casefold() and headline_seg is None)
     page = starts_with_chrome or (len(chrome_lines) >= bp.PAGE_MIN_CHROME_LINES and not starts_with_headline)
     return Layout(
         page=page,
