@@ -322,13 +322,39 @@ def child_query(system: str, index: Path) -> dict:
             started = time.perf_counter()
             searcher.search_long(query)
             long_timings.append((time.perf_counter() - started) * 1000)
+    features = _feature_timings(system, index, queries)
     return {
+        **features,
         "long_p50": statistics.median(long_timings), "long_p95": percentile(long_timings, 95),
         "cold_ms": statistics.median(cold),
         "plain_p50": statistics.median(timings["plain"]), "plain_p95": percentile(timings["plain"], 95),
         "hl_p50": statistics.median(timings["highlight"]), "hl_p95": percentile(timings["highlight"], 95),
         "queries": len(queries) - len(failed), "failed": sorted(failed),
     }
+
+
+def _feature_timings(system: str, index: Path, queries: list[str]) -> dict:
+    """searchnews only: the queries through every variant of bench_features.py (filters, orders, facets,
+    timeline, did you mean, similar), highlighted top 10, pooled: p50 and p95 of all the runs."""
+    if system != "searchnews":
+        return {}
+    import bench_features
+
+    from searchnews import NewsIndex
+
+    with NewsIndex.open(index) as ix:
+        runs = bench_features.variants(ix)
+        for query in queries:
+            runs["plain"](query)  # warm up
+        timings = []
+        for _ in range(PASSES):
+            for query in queries:
+                for run in runs.values():
+                    started = time.perf_counter()
+                    run(query)
+                    timings.append((time.perf_counter() - started) * 1000)
+    return {"features_p50": statistics.median(timings), "features_p95": percentile(timings, 95),
+            "features_runs": len(timings)}
 
 
 def peak_rss_of(*args: str) -> tuple[dict, float]:
@@ -429,6 +455,12 @@ def table(rows: list[dict]) -> str:
     if ratios:
         lines += ["", "| size | ratio | indexing (higher is faster) | query (lower is faster) | highlighted |",
                   "|---|---|---|---|---|", *ratios]
+    features = [r for r in rows if "features_p50" in r]
+    if features:
+        lines += ["", "| size | searchnews: the queries through every feature of bench_features.py, "
+                      "highlighted top 10 |", "|---|---|"]
+        lines += [f"| {r['size']:,} | p50 {r['features_p50']:.1f} ms / p95 {r['features_p95']:.1f} ms "
+                  f"({r['features_runs']:,} runs) |" for r in features]
     return "\n".join(lines)
 
 
