@@ -485,7 +485,8 @@ def main() -> None:
     if args.index:
         timed = child_query("searchnews", args.index)
         print(f"Machine: {machine()}\n\n| queries | p50 ms | p95 ms |\n|---|---:|---:|")
-        for label, key in (("short", "plain"), ("short, highlighted", "hl"), ("long", "long")):
+        for label, key in (("short", "plain"), ("short, highlighted", "hl"), ("long", "long"),
+                           ("every feature, highlighted", "features")):
             print(f"| {label} | {timed[key + '_p50']:.1f} | {timed[key + '_p95']:.1f} |")
         return
     if not (corpora.SHARED / "bbc").is_dir():
