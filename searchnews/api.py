@@ -21,8 +21,8 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from dataclasses import replace
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Union
 
 from .errors import ArgumentError, ArticleNotFound, IndexNotFound, SearchnewsError, quoted
@@ -30,7 +30,14 @@ from .index import documents
 from .index import schema as S
 from .index.writing import Indexer, Progress, create_index, index_exists, open_index, retry_on_commit
 from .models import Article, Copy, Hit, IndexReport, IndexStats, SearchResults
-from .search.searching import SearchContext, SearchOptions, matching_dates, run_search, similar_articles
+from .search.searching import (
+    MAX_LIMIT,
+    SearchContext,
+    SearchOptions,
+    matching_dates,
+    run_search,
+    similar_articles,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -214,6 +221,9 @@ class NewsIndex:
         list that silently stopped short would read as complete.
         """
         _check_text("query", query)
+        if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= MAX_LIMIT:
+            raise ArgumentError("page_size", f"{{page_size}} is the number of hits read at a time, a whole number "
+                                             f"from 1 to {MAX_LIMIT}, not {quoted(page_size)}")
         options = SearchOptions(limit=page_size, offset=0, highlight=highlight,
                                 filters=_filters(since, until, sources, languages), sort=sort,
                                 recency=_half_life(recency), collapse=collapse, facets=False, suggest=False)

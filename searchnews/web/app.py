@@ -46,6 +46,7 @@ import logging
 import os
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -300,10 +301,10 @@ async def api_stats(site: Site, request: Request) -> Response:
     return JSONResponse(stats.to_dict())
 
 
-def _filename(query: str, format: str) -> str:
+def _filename(query: str, extension: str) -> str:
     words = "".join(c if c.isascii() and c.isalnum() else "-" for c in query.lower()).strip("-")
     words = "-".join(part for part in words.split("-") if part)[:60] or "export"
-    return f"searchnews-{words}.{format}"
+    return f"searchnews-{words}.{extension}"
 
 
 async def api_export(site: Site, request: Request) -> Response:
@@ -352,19 +353,37 @@ async def search_page(site: Site, request: Request) -> Response:
         try:
             results = site.index.search(req.q, limit=PAGE_SIZE, offset=req.page_offset, facets=True,
                                         **req.search_arguments())
+            facets = _facets_beside_choices(site.index, req, results.facets)
             timeline = site.index.timeline(req.q, "auto", **req.filters())
         except (ArgumentError, QuerySyntaxError) as exc:
             return site.render("search.html", status=400, request=req, error=str(exc), results=None,
                                position=getattr(exc, "position", None))
         return site.render(
             "search.html", request=req, error=None, results=results.to_dict(), timeline=timeline,
-            bars=views.timeline_bars(timeline, req), facets=views.facet_links(results.facets, req),
+            bars=views.timeline_bars(timeline, req), facets=views.facet_links(facets, req),
             pages=views.page_links(results, req), suggestion_link=req.link(q=results.suggestion)
             if results.suggestion else None, chart=(views.CHART_WIDTH, views.CHART_HEIGHT),
-            export_links={name: req.link("/api/export", format=name) for name in export.MEDIA_TYPES},
-            api_link=req.link("/api/search"))
+            export_links={name: req.api_link("/api/export", format=name) for name in export.MEDIA_TYPES},
+            api_link=req.api_link("/api/search", offset=req.page_offset, limit=PAGE_SIZE))
 
     return await site.call(work)
+
+
+def _facets_beside_choices(index: NewsIndex, req: SearchRequest, facets):
+    """``facets``, with the sources (languages) counted as if none were chosen when some are.
+
+    A search narrowed to AFP counts only AFP among its sources; its source
+    facet comes from the same search without the sources filter, so that
+    another source can still be clicked to add it (the sources chosen are
+    OR-ed).
+    """
+    changed = {}
+    for name in ("sources", "languages"):
+        if getattr(req, name):
+            wider = index.search(req.q, limit=1, highlight=False, facets=True, suggest=False,
+                                 **{**req.search_arguments(), name: ()})
+            changed[name] = getattr(wider.facets, name)
+    return replace(facets, **changed) if changed else facets
 
 
 async def article_page(site: Site, request: Request) -> Response:

@@ -59,15 +59,15 @@ def _csv_row(rank: int, hit: Hit) -> list[str]:
     return [_cell(values[column]) for column in CSV_COLUMNS]
 
 
-def rows(hits: Iterable[Hit], format: str) -> Iterator[str]:
-    """The export of ``hits`` in ``format`` (``csv`` or ``jsonl``), in chunks of text (the CSV header first)."""
+def rows(hits: Iterable[Hit], kind: str) -> Iterator[str]:
+    """``hits`` exported as ``kind`` (``csv`` or ``jsonl``), in chunks of text (a CSV header first)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    if format == "csv":
+    if kind == "csv":
         writer.writerow(CSV_COLUMNS)
     count = 0
     for rank, hit in enumerate(hits, 1):
-        if format == "csv":
+        if kind == "csv":
             writer.writerow(_csv_row(rank, hit))
         else:
             buffer.write(json_line(hit.to_dict()))

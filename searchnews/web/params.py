@@ -99,18 +99,26 @@ class SearchRequest:
 
     # -- links -----------------------------------------------------------------------------------
     def link(self, path: str = "/", **changes: Any) -> str:
-        """The permalink of this search with ``changes`` (``page=2``, ``sources=(...)``) at ``path``.
+        """The permalink of this search with ``changes`` (``page=2``, ``sources=(...)``), at ``path``.
 
-        The page number is dropped unless changed: a link that changes the
-        search starts again at its first page.
+        A link that changes the search (not just the page) starts again at
+        its first page.
         """
-        changes.setdefault("page", 1)
-        request = replace(self, **changes)
+        if changes and "page" not in changes:
+            changes["page"] = 1
+        return _url(path, replace(self, **changes)._pairs(API_PARAMETERS["page"]))
+
+    def api_link(self, path: str, **extra: Any) -> str:
+        """The URL of this search at the API's ``path``, with ``extra`` parameters (``format="jsonl"``)."""
+        pairs = self._pairs(SEARCH_PARAMETERS) + [(name, str(value)) for name, value in extra.items()]
+        return _url(path, pairs)
+
+    def _pairs(self, names: Iterable[str]) -> list[tuple[str, str]]:
+        """The ``(name, value)`` pairs of the parameters ``names`` that differ from their defaults."""
         pairs = []
-        for name in API_PARAMETERS["page"]:
-            value = getattr(request, name)
-            default = _DEFAULTS[name]
-            if value == default or value in (None, ""):
+        for name in names:
+            value = getattr(self, name)
+            if value == _DEFAULTS[name] or value in (None, ""):
                 continue
             if name in REPEATABLE:
                 pairs += [(name, item) for item in value]
@@ -118,8 +126,7 @@ class SearchRequest:
                 pairs.append((name, "1" if value else "0"))
             else:
                 pairs.append((name, str(value)))
-        query = urlencode(pairs)
-        return f"{path}?{query}" if query else path
+        return pairs
 
     def adding(self, name: str, value: str) -> str:
         """The link that adds ``value`` to the repeatable parameter ``name`` (no change when it is there)."""
@@ -147,6 +154,11 @@ class SearchRequest:
 
 
 _DEFAULTS = {f.name: f.default for f in fields(SearchRequest)}
+
+
+def _url(path: str, pairs: list[tuple[str, str]]) -> str:
+    query = urlencode(pairs)
+    return f"{path}?{query}" if query else path
 
 
 def parse_request(params: Mapping[str, str] | Iterable[tuple[str, str]], kind: str) -> SearchRequest:
