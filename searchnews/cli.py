@@ -836,7 +836,7 @@ def stats_command(index_path: str, as_json: bool) -> None:
               help="Port to listen on; 0 picks a free one.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the search page in a web browser.")
 def serve_command(index_path: str, host: str, port: int, open_browser: bool) -> None:
-    """Serve a search page and a JSON API over the index, read-only, until Ctrl-C.
+    """Serve a search page and a JSON API over the index, read-only, until Ctrl-C (exit code 0).
 
     The page searches with the same syntax and filters as query, charts the
     matches over time (click a bar to narrow to its period), lists facets,
@@ -872,7 +872,10 @@ def serve_command(index_path: str, host: str, port: int, open_browser: bool) -> 
 
         # The library logs the same warning: printed once, above, in the command line's words.
         logging.getLogger("searchnews.web.server").propagate = False
-        serve(index_path, host, port, ready=ready)
+        try:
+            serve(index_path, host, port, ready=ready)
+        except KeyboardInterrupt:  # uvicorn stops cleanly on Ctrl-C, then raises it again: the normal way out
+            click.echo("Stopped.", err=True)
 
 
 def main() -> None:
