@@ -232,13 +232,9 @@ class Searchnews:
 
     def _any_word(self, text: str, depth: int) -> list[str]:
         """A variant for tuning: every article with any of the words, in one BM25F ranking (no tiers)."""
-        from searchnews.search.searching import (
-            expand_languages,
-            index_languages,
-            parse_query,
-            top_results,
-            with_field_boosts,
-        )
+        from searchnews.search.collect import top
+        from searchnews.search.context import SearchContext
+        from searchnews.search.parse import expand_languages, index_languages, parse_query, with_field_boosts
 
         strict, loose = parse_query(text, self.searcher.schema)
         languages = index_languages(self.searcher)
@@ -250,7 +246,8 @@ class Searchnews:
             strict = expand_languages(strict, languages)
             strict.boost = bonus
             q = query.AndMaybe(q, strict)
-        return [hit["id"] for hit in top_results(self.searcher, q, depth)]
+        docs, _scores = top(SearchContext(self.searcher).evaluator().evaluate(q), depth)
+        return [self.searcher.stored_fields(docnum)["id"] for docnum in docs.tolist()]
 
 
 # ---------------------------------------------------------------------------

@@ -43,7 +43,7 @@ from searchnews import NewsIndex
 from searchnews.index import schema as S
 from searchnews.index.analysis import WORD, analysis_language, is_stop, term_of
 from searchnews.search import suggest as suggest_module
-from searchnews.search.searching import index_languages
+from searchnews.search.parse import index_languages
 
 HERE = Path(__file__).resolve().parent
 SHARED = Path(os.environ.get("SEARCHNEWS_SHARED_CORPORA") or HERE.parent.parent / "shared" / "corpora")

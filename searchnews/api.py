@@ -30,14 +30,9 @@ from .index import documents
 from .index import schema as S
 from .index.writing import Indexer, Progress, create_index, index_exists, open_index, retry_on_commit
 from .models import Article, Copy, Hit, IndexReport, IndexStats, SearchResults
-from .search.searching import (
-    MAX_LIMIT,
-    SearchContext,
-    SearchOptions,
-    matching_dates,
-    run_search,
-    similar_articles,
-)
+from .search.context import SearchContext
+from .search.searching import MAX_LIMIT, SearchOptions, matching_dates, run_search
+from .search.similar import similar_articles
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -64,9 +59,10 @@ def default_index_path() -> str:
 class NewsIndex:
     """A searchnews index on disk. Use :meth:`create` or :meth:`open`; close it, or use ``with``."""
 
-    def __init__(self, ix, path: str) -> None:
+    def __init__(self, ix, path: str, engine: str | None = None) -> None:
         self._ix = ix
         self.path = path
+        self.engine = _engine(engine)
         self._local = threading.local()
         self._searchers: list = []
         self._lock = threading.Lock()
@@ -86,18 +82,24 @@ class NewsIndex:
         return cls(create_index(path), path)
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str] | None = None, *, create: bool = False) -> NewsIndex:
+    def open(cls, path: str | os.PathLike[str] | None = None, *, create: bool = False,
+             engine: str | None = None) -> NewsIndex:
         """Open the index at ``path``; with ``create=True`` make one if there is none.
 
-        Raises :class:`IndexNotFound` (with the folder as ``path``) when there
-        is none and ``create`` is false.
+        ``engine`` chooses how queries are evaluated: ``"vectorized"`` (the
+        default, or ``$SEARCHNEWS_ENGINE``) or ``"whoosh"``, Whoosh's own
+        matchers (see :mod:`searchnews.search.context`). Raises
+        :class:`IndexNotFound` (with the folder as ``path``) when there is
+        none and ``create`` is false.
         """
         path = _index_path(path)
         if not index_exists(path):
             if create:
-                return cls.create(path)
+                index = cls.create(path)
+                index.engine = _engine(engine)
+                return index
             raise IndexNotFound(f"no searchnews index at {path}", path)
-        return cls(open_index(path), path)
+        return cls(open_index(path), path, engine)
 
     @staticmethod
     def exists(path: str | os.PathLike[str] | None = None) -> bool:
@@ -172,7 +174,7 @@ class NewsIndex:
         searcher = self._searcher()
         context = getattr(self._local, "context", None)
         if context is None or context.searcher is not searcher:
-            context = SearchContext(searcher, self.path)
+            context = SearchContext(searcher, self.path, self.engine)
             self._local.context = context
         return context
 
@@ -233,7 +235,7 @@ class NewsIndex:
     def _all_hits(self, query: str, options: SearchOptions) -> Iterator[Hit]:
         searcher = retry_on_commit(lambda: self._ix.searcher(weighting=S.make_scoring()))
         try:
-            context = SearchContext(searcher, self.path)
+            context = SearchContext(searcher, self.path, self.engine)
             offset = 0
             while True:
                 page = run_search(searcher, query, replace(options, offset=offset), context=context)
@@ -320,6 +322,16 @@ class NewsIndex:
             stories=len({key for key in self._context().story_docs.values()}),
             copies=len(self._context().story_docs),
         )
+
+
+def _engine(engine: str | None) -> str:
+    from .search.context import ENGINES, default_engine
+
+    if engine is None:
+        return default_engine()
+    if engine not in ENGINES:
+        raise ArgumentError("engine", f"{{engine}} is one of {', '.join(ENGINES)}, not {quoted(engine)}")
+    return engine
 
 
 def _index_path(path) -> str:

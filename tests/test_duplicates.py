@@ -463,22 +463,23 @@ def test_ctrl_c_in_a_sync_keeps_its_committed_batches_and_the_next_sync_complete
 def test_ctrl_c_in_the_sync_of_an_index_run_keeps_the_index_and_the_next_run_completes(tmp_path, monkeypatch):
     folder, index = tmp_path / "news", tmp_path / "index"
     _many_articles(folder, 12)
-    real = D.signature
+    real = D.StoryTable._add
     calls = []
 
-    def interrupted(body):
+    def interrupted(self, *args):
         calls.append(1)
-        if len(calls) == 5:
+        if len(calls) == 3:  # the third batch of the sync (the signatures came from indexing)
             raise KeyboardInterrupt
-        return real(body)
+        return real(self, *args)
 
-    monkeypatch.setattr(D, "signature", interrupted)
+    monkeypatch.setattr(D, "SYNC_BATCH", 2)
+    monkeypatch.setattr(D.StoryTable, "_add", interrupted)
     report = index_folder(folder, index)
     assert report.interrupted and report.added == 12
     with NewsIndex.open(index) as ix:
         assert len(ix) == 12
     assert table_rows(index) < 12
-    monkeypatch.setattr(D, "signature", real)
+    monkeypatch.setattr(D.StoryTable, "_add", real)
     report = index_folder(folder, index)
     assert not report.interrupted and report.added == 0
     assert table_rows(index) == 12
@@ -489,7 +490,7 @@ def test_story_table_that_cannot_be_written_is_a_clear_error_and_the_index_keeps
                                                                                              monkeypatch):
     index = tmp_path / "index"
 
-    def full(self, searcher, *, progress=None):
+    def full(self, searcher, *, progress=None, rows=None):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), self.path)
 
     monkeypatch.setattr(StoryTable, "sync", full)

@@ -18,7 +18,7 @@ from searchnews.index.codec import create_array_index
 from searchnews.index.documents import document
 from searchnews.models import Article
 from searchnews.search.evaluate import Evaluator, MatcherEvaluator, supports
-from searchnews.search.searching import expand_languages, index_languages, parse_query, with_field_boosts
+from searchnews.search.parse import expand_languages, index_languages, parse_query, with_field_boosts
 
 WORDS = ("sanctions missile launch korea japan oil prices opec tanker harbour dredging council vote budget "
          "minister inflation rates interest bank euro growth unemployment election ballot court appeal "
@@ -159,6 +159,8 @@ def test_the_evaluator_stands_in_only_for_bm25f_over_the_array_codec(searcher):
 
 
 def test_the_reference_path_stops_at_its_deadline(searcher):
-    reference_path = MatcherEvaluator(searcher, deadline=0.0)
+    from searchnews.search.budget import Deadline
+
+    reference_path = MatcherEvaluator(searcher, deadline=Deadline(-1.0, -1.0))
     found = reference_path.evaluate(query.Every())
     assert reference_path.partial and len(found) < searcher.doc_count()

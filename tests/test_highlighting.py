@@ -182,3 +182,28 @@ def test_snippets_start_and_end_at_word_boundaries(words, pick, width):
         inner = snippet.text.removeprefix(ELLIPSIS).removesuffix(ELLIPSIS)
         assert inner.split(" ")[0] in words and inner.split(" ")[-1] in words, snippet.text
         assert snippet.text.startswith(ELLIPSIS) == (not text.startswith(inner))
+
+
+def _one_line_reference(text, spans):
+    """The plain definition: each character in turn, a run of white space kept as one space, the end stripped."""
+    out, mapping = [], []
+    for char in text:
+        mapping.append(len(out))
+        if char.isspace():
+            if out and out[-1] != " ":
+                out.append(" ")
+        else:
+            out.append(char)
+    mapping.append(len(out))
+    folded = "".join(out).rstrip()
+    moved = [(mapping[s], min(mapping[e], len(folded))) for s, e in spans]
+    return folded, [(s, e) for s, e in moved if e > s]
+
+
+@given(st.text(alphabet=" \n\t\u00a0ab.", max_size=40), st.data())
+def test_folding_white_space_keeps_spans_on_their_characters(text, data):
+    from searchnews.search.highlighting import _one_line
+
+    points = sorted(data.draw(st.lists(st.integers(0, len(text)), min_size=2, max_size=6)))
+    spans = [(a, b) for a, b in zip(points[::2], points[1::2], strict=False) if a < b]
+    assert _one_line(text, spans) == _one_line_reference(text, spans)

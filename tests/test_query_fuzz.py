@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from searchnews import NewsIndex, QuerySyntaxError, SearchResults
 from searchnews.index.schema import FIELD_ALIASES, make_schema
+from searchnews.search.parse import parse_query
 from searchnews.search.querysyntax import check_query
-from searchnews.search.searching import parse_query
 
 FUZZ = settings(deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow,
                                                                      HealthCheck.function_scoped_fixture])

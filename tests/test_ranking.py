@@ -14,8 +14,10 @@ from whoosh import fields, query
 from whoosh.filedb.filestore import RamStorage
 
 from searchnews import NewsIndex
+from searchnews.index.codec import create_array_index
 from searchnews.index.schema import NewsBM25F, make_scoring
-from searchnews.search.searching import top_results
+from searchnews.search.collect import top
+from searchnews.search.evaluate import Evaluator
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +46,10 @@ def test_pinned_top_results(ix, text, top):
     assert headlines(ix, text, len(top)) == top
 
 
-def _corpus_index(docs: list[tuple[str, str]], segments: int):
+def _corpus_index(docs: list[tuple[str, str]], segments: int, folder=None):
+    """An index of ``docs`` in ``segments`` commits: Whoosh's own codec in memory, or the array codec in ``folder``."""
     schema = fields.Schema(id=fields.ID(stored=True), text=fields.TEXT, headline=fields.TEXT)
-    index = RamStorage().create_index(schema)
+    index = RamStorage().create_index(schema) if folder is None else create_array_index(str(folder), schema)
     per = len(docs) // segments + 1
     for start in range(0, len(docs), per):
         writer = index.writer()
@@ -64,7 +67,8 @@ def test_bm25_idf_keeps_rare_words_far_above_common_ones():
     assert 0 < common < 0.1 and rare > 3  # Whoosh's own IDF gives the common word 1 + log(50/51)
 
 
-def test_top_results_are_the_true_top_n_on_a_many_segment_index():
+def test_the_top_ten_are_the_true_top_ten_on_a_many_segment_index(tmp_path):
+    """The page is the head of the full ranking (Whoosh's top-N collector once dropped articles from it)."""
     rng = random.Random(3)
     vocabulary = [f"w{n}" for n in range(60)]
     weights = [1 / (n + 1) for n in range(60)]
@@ -73,7 +77,7 @@ def test_top_results_are_the_true_top_n_on_a_many_segment_index():
         return " ".join(rng.choices(vocabulary, weights, k=count))
 
     docs = [(words(rng.randint(2, 8)), words(rng.randint(20, 200))) for _ in range(600)]
-    index = _corpus_index(docs, 6)
+    index = _corpus_index(docs, 6, tmp_path)
     with index.searcher(weighting=make_scoring()) as searcher:
         for _ in range(40):
             chosen = rng.sample(vocabulary, rng.randint(2, 4))
@@ -82,5 +86,5 @@ def test_top_results_are_the_true_top_n_on_a_many_segment_index():
             q = query.AndMaybe(plain, boosts)
             everything = searcher.search(q, limit=None)
             want = [round(hit.score, 9) for hit in everything][:10]
-            got = [round(hit.score, 9) for hit in top_results(searcher, q, 10)]
-            assert got == want, chosen
+            _docs, scores = top(Evaluator(searcher).evaluate(q), 10)
+            assert [round(s, 9) for s in scores.tolist()] == want, chosen

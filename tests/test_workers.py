@@ -189,3 +189,63 @@ def _alive(pid: int) -> bool:
         except ProcessLookupError:
             return False
         return True
+
+
+def test_workers_learn_each_folder_as_one_process_does(tmp_path, sample_corpus):
+    from searchnews.index.workers import WorkerPool
+    from searchnews.ingest.learning import learn_boilerplate
+
+    files = [item for item in walk([sample_corpus]) if isinstance(item, SourceFile)]
+    index = NewsIndex.create(tmp_path / "ix")
+    with index, WorkerPool(index.path, 2) as pool:
+        learned = pool.learn(files).learned()
+    alone = learn_boilerplate(files)
+    assert learned.groups == alone.groups and learned.counts == alone.counts
+    assert len(alone) > 0  # the sample corpus has a folder of AFP dispatches with their disclaimer
+
+
+def test_story_signatures_are_computed_once_per_article_by_whoever_indexes_it(tmp_path, sample_corpus, monkeypatch):
+    from searchnews.index import stories
+
+    calls = []
+    real = stories.signature
+    monkeypatch.setattr(stories, "signature", lambda body: calls.append(1) or real(body))
+    index, report = build(tmp_path / "ix", sample_corpus, workers=1)
+    with index:
+        assert report.added == 45 and len(calls) == 45  # not again when the story table is brought up to date
+        assert index.stats().copies > 0
+
+
+class _Segment:
+    def __init__(self, count):
+        self.count = count
+
+    def doc_count_all(self):
+        return self.count
+
+
+def test_merges_write_segments_of_bounded_size(monkeypatch):
+    from searchnews.index import workers
+
+    monkeypatch.setattr(workers, "MAX_MERGE_DOCS", 1000)
+    segments = [_Segment(100) for _ in range(45)]
+    groups = workers.merge_groups(segments, 2)
+    assert len(groups) == 5  # 4,500 documents in segments of at most about 1,000
+    assert sorted(sum(s.count for s in g) for g in groups) == [900, 900, 900, 900, 900]
+    assert len(workers.merge_groups(segments[:3], 2)) == 2  # one per worker when they are small
+
+
+def test_a_big_index_is_compacted_once_not_at_every_run(monkeypatch):
+    from searchnews.index import workers
+    from searchnews.index.writing import _Run
+
+    monkeypatch.setattr(workers, "MAX_MERGE_DOCS", 1000)
+    run = _Run.__new__(_Run)
+    run.tx = type("Tx", (), {})()
+    run.tx.segments = [_Segment(100) for _ in range(120)]  # 12,000 documents: more than 8 segments of 1,000
+    merging = run._to_merge(2)
+    assert merging  # the small ones are merged
+    merged = workers.merge_groups(merging, 2)
+    run.tx.segments = [s for s in run.tx.segments if s not in merging] + [_Segment(sum(x.count for x in g))
+                                                                         for g in merged]
+    assert run._to_merge(2) == []  # and the result is left alone by the next run

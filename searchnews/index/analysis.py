@@ -50,9 +50,11 @@ __all__ = [
     "NewsAnalyzer",
     "analysis_language",
     "is_stop",
+    "learn_word",
     "mark_language",
     "term_of",
     "terms_by_language",
+    "word_terms",
 ]
 
 #: A word: Whoosh's default token pattern (keeps "U.S." and "3.5" whole).
@@ -137,7 +139,7 @@ def term_of(word: str, language: str = DEFAULT_LANGUAGE) -> str:
 _word_tables: dict[tuple[str, int], dict[str, str]] = {}
 
 
-def _word_terms(language: str, minsize: int) -> dict[str, str]:
+def word_terms(language: str, minsize: int) -> dict[str, str]:
     """The table of words as written → terms (``""`` for stop words) for one language and minimum size."""
     table = _word_tables.get((language, minsize))
     if table is None or len(table) >= STEM_CACHE_SIZE:
@@ -145,7 +147,7 @@ def _word_terms(language: str, minsize: int) -> dict[str, str]:
     return table
 
 
-def _learn_word(table: dict[str, str], word: str, language: str, minsize: int) -> str:
+def learn_word(table: dict[str, str], word: str, language: str, minsize: int) -> str:
     lowered = word.lower()  # per word, as the Token path does ("İ" grows when lower-cased)
     term = table[word] = term_of(lowered, language) if len(lowered) >= minsize and \
         _fold(lowered) not in STOPS[language] else ""
@@ -185,12 +187,12 @@ class NewsAnalyzer(Tokenizer):
         :data:`STEM_CACHE_SIZE` words.
         """
         language, text = _split_mark(value)
-        table = _word_terms(language, self.min)
+        table = word_terms(language, self.min)
         words = WORD.findall(text)
         try:
             found = [table[word] for word in words]
         except KeyError:
-            found = [table[word] if word in table else _learn_word(table, word, language, self.min)
+            found = [table[word] if word in table else learn_word(table, word, language, self.min)
                      for word in words]
         return [term for term in found if term]
 

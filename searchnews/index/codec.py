@@ -66,7 +66,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import numpy as np
+from whoosh.analysis import IDTokenizer
 from whoosh.codec import whoosh3 as w3
+from whoosh.fields import ID as IDField
 from whoosh.filedb import filetables
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import _DEF_INDEX_NAME, FileIndex
@@ -328,6 +330,9 @@ class _FieldBuffer:
             and field.format.field_boost == 1.0
         self._analyse = terms
         self.scorable = field.scorable
+        # An ID field whose analyser is Whoosh's IDTokenizer alone: its value is its only term.
+        self.whole = (isinstance(field, IDField) and type(field.analyzer) is IDTokenizer and not self.positional
+                      and not field.scorable)
         self.vocab: dict = {}
         self.ids = array("i")
         self.docs = array("i")  # fast path: one entry per document; otherwise one per token
@@ -348,11 +353,19 @@ class _FieldBuffer:
             terms = self._analyse(value)
             if not terms:
                 return 0
-            setdefault = vocab.setdefault
-            self.ids.extend([setdefault(term, len(vocab)) for term in terms])
+            try:  # most words of a document are in the segment's vocabulary already
+                found = [vocab[term] for term in terms]
+            except KeyError:
+                setdefault = vocab.setdefault
+                found = [setdefault(term, len(vocab)) for term in terms]
+            self.ids.extend(found)
             self.docs.append(docnum)
             self.counts.append(len(terms))
             return len(terms) if self.scorable else 0
+        if self.whole:  # an ID field: the value is the one term
+            self.ids.append(vocab.setdefault(value.encode("utf-8"), len(vocab)))
+            self.docs.append(docnum)
+            return 0
         length = 0
         fmt = self.field.format
         for tbytes, freq, _weight, vbytes in self.field.index(value):
@@ -444,13 +457,29 @@ class _Postings:
         return _Postings(self.terms, self.term[keep], self.doc[keep], self.freq[keep], positions)
 
 
+#: Postings whose positions are gathered at a time when posting lists are reordered (bounds the memory of a merge).
+GATHER_CHUNK = 1 << 20
+
+
 def _gather_positions(positions: np.ndarray, freq: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """The positions of postings reordered by ``order`` (each posting owns ``freq`` consecutive positions)."""
+    """The positions of postings reordered by ``order`` (each posting owns ``freq`` consecutive positions).
+
+    Done :data:`GATHER_CHUNK` postings at a time, so that the index arrays it
+    needs stay small however big the merge.
+    """
     starts = np.cumsum(freq, dtype=np.int64) - freq
-    new_freq = freq[order]
-    new_starts = np.cumsum(new_freq, dtype=np.int64) - new_freq
-    shift = np.repeat(starts[order] - new_starts, new_freq)
-    return positions[np.arange(len(shift), dtype=np.int64) + shift]
+    new_freq = freq[order].astype(np.int64)
+    out = np.empty(int(new_freq.sum()), dtype=positions.dtype)
+    written = 0
+    for low in range(0, len(order), GATHER_CHUNK):
+        chosen = order[low:low + GATHER_CHUNK]
+        counts = new_freq[low:low + GATHER_CHUNK]
+        total = int(counts.sum())
+        local = np.cumsum(counts) - counts
+        index = np.repeat(starts[chosen] - local, counts) + np.arange(total, dtype=np.int64)
+        out[written:written + total] = positions[index]
+        written += total
+    return out
 
 
 class ArrayFieldWriter:

@@ -64,8 +64,9 @@ import re
 import sqlite3
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from whoosh.support.charset import accent_map
@@ -232,6 +233,21 @@ def signature(body: str) -> np.ndarray | None:
     minhash = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int, permutations=_permutations(), scheme="affine32")
     minhash.update_batch(shingle_hashes(found).tolist())
     return minhash.hashvalues
+
+
+def body_row(body: str) -> tuple[int, np.ndarray | None, frozenset[str]]:
+    """What the story table keeps of a body, worked out where the body is cleaned (in a worker process).
+
+    A checksum of the body (so that :meth:`StoryTable.sync` can tell it is
+    the body it finds in the index), the stored signature (``None`` when the
+    body is too short) and the figures.
+    """
+    sig = signature(body)
+    return _checksum(body), None if sig is None else _stored(sig), figures(body)
+
+
+def _checksum(body: str) -> int:
+    return zlib.crc32(body.encode("utf-8", "surrogatepass"))
 
 
 def similarity(first: np.ndarray, others: np.ndarray) -> np.ndarray:
@@ -711,7 +727,8 @@ class StoryTable:
             db.executemany("UPDATE articles SET story = ?, shared = ? WHERE number = ?",
                            ((key, len(group) > 1, members[i][0]) for i in group))
 
-    def sync(self, searcher, *, progress: Progress | None = None) -> SyncReport:
+    def sync(self, searcher, *, progress: Progress | None = None,
+             rows: Mapping[str, tuple] = MappingProxyType({})) -> SyncReport:
         """Make the table match the index that ``searcher`` reads; returns what it did.
 
         Stages:
@@ -725,6 +742,9 @@ class StoryTable:
                (among the table and the articles added before in this
                sync), keep the copies, and join (or merge) their stories.
         ``progress(done, total, article_id)`` is called after each signature.
+        ``rows`` maps article ids to their :func:`body_row`, computed by the
+        worker processes that indexed them; a row is used when its checksum
+        matches the body in the index, and computed here otherwise.
         On ``KeyboardInterrupt`` (or a kill) the batch in progress is rolled
         back; the batches before it are kept, and the next sync goes on.
         """
@@ -758,11 +778,11 @@ class StoryTable:
             batch = []
             for article_id, leaf, docnum in chunk:
                 body = leaf.stored_fields(docnum).get(S.BODY) or ""
-                sig = signature(body)
-                if sig is None:
-                    batch.append((article_id, None, frozenset()))
-                else:
-                    batch.append((article_id, _stored(sig), figures(body)))
+                row = rows.get(article_id)
+                if row is None or row[0] != _checksum(body):
+                    row = body_row(body)
+                _, stored, found_figures = row
+                batch.append((article_id, stored, frozenset() if stored is None else found_figures))
                 computed += 1
                 if progress:
                     progress(computed, len(todo), article_id)

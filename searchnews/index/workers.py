@@ -38,10 +38,12 @@ from whoosh.reading import SegmentReader
 from ..errors import SearchnewsError
 from ..ingest.cleaning import read_file
 from ..ingest.corpus import SourceFile
-from ..ingest.learning import group_of
+from ..ingest.learning import GroupCounts, count_lines, group_of
 from ..models import Article, FileProblem
+from . import schema as S
 from .codec import ArraySegmentWriter, open_array_index
 from .documents import document
+from .stories import body_row
 
 __all__ = ["FileResult", "InProcess", "RoundResult", "WorkerPool", "default_workers", "document", "index_files"]
 
@@ -69,7 +71,9 @@ class FileResult:
 
     ``ids`` are its articles' ids in file order; ``docnums`` their document
     numbers in the segment ``segment`` (its id) that they were added to;
-    ``problems`` what was skipped or repaired.
+    ``problems`` what was skipped or repaired; ``signatures`` the story
+    table's row of each article, computed here rather than in the parent
+    (see :func:`searchnews.index.stories.body_row`).
     """
 
     source: SourceFile
@@ -77,6 +81,7 @@ class FileResult:
     problems: tuple[FileProblem, ...] = ()
     docnums: tuple[int, ...] = ()
     segment: str | None = None
+    signatures: tuple = ()
 
 
 @dataclass
@@ -85,6 +90,7 @@ class RoundResult:
 
     files: list[FileResult] = field(default_factory=list)
     segments: list = field(default_factory=list)
+    counts: GroupCounts = field(default_factory=GroupCounts)
 
 
 def index_files(ix, files: Sequence[SourceFile],
@@ -103,15 +109,17 @@ def index_files(ix, files: Sequence[SourceFile],
     segment_id = writer.newsegment.segment_id()
     try:
         for source in files:
-            ids, docnums, problems = [], [], []
+            ids, docnums, problems, signatures = [], [], [], []
             for item in read_file(source, learned=learned.get(group_of(source.path), frozenset())):
                 if isinstance(item, Article):
                     docnums.append(writer.docnum)
-                    writer.add_document(**document(item))
+                    fields = document(item)
+                    writer.add_document(**fields)
                     ids.append(item.id)
+                    signatures.append(body_row(fields.get(S.BODY, "")))
                 else:
                     problems.append(item)
-            yield FileResult(source, tuple(ids), tuple(problems), tuple(docnums), segment_id)
+            yield FileResult(source, tuple(ids), tuple(problems), tuple(docnums), segment_id, tuple(signatures))
         if writer.docnum == 0:
             writer._close_segment()
             yield None
@@ -144,6 +152,19 @@ def merge_segments(ix, segments: Sequence) -> object:
         with contextlib.suppress(Exception):
             writer._close_segment()
         raise
+
+
+#: A merge writes segments of at most about this many documents (its memory grows with them).
+MAX_MERGE_DOCS = 150_000
+
+
+def merge_groups(segments: Sequence, shares: int) -> list[list]:
+    """The groups ``segments`` are merged in: one per worker, more when that would make a segment too big.
+
+    Each group becomes one segment of at most about :data:`MAX_MERGE_DOCS` documents.
+    """
+    total = sum(s.doc_count_all() for s in segments)
+    return _balance_segments(segments, max(shares, -(-total // MAX_MERGE_DOCS)))
 
 
 def _balance_segments(segments: Sequence, shares: int) -> list[list]:
@@ -225,6 +246,9 @@ def _worker_main(folder: str, jobs, results, parent: int, lifeline, parent_end) 
                 ix = open_array_index(folder)  # the segments to merge were committed after we opened
                 results.put(("segment", merge_segments(ix, files)))
                 continue
+            if kind == "learn":
+                results.put(("counts", count_lines(files)))
+                continue
             for message in index_files(ix, files, learned):
                 results.put(("file", message) if isinstance(message, FileResult) else ("segment", message))
         except OSError as exc:
@@ -292,11 +316,27 @@ class WorkerPool:
             jobs.put(("files", share, {g: learned[g] for g in groups if g in learned}))
         return self._collect(len(shares), on_file)
 
+    def learn(self, files: Sequence[SourceFile]) -> GroupCounts:
+        """Count the candidate boilerplate lines of ``files`` across the workers, each group in one worker."""
+        groups: dict[str, list[SourceFile]] = {}
+        for source in files:
+            groups.setdefault(group_of(source.path), []).append(source)
+        shares: list[list[SourceFile]] = [[] for _ in range(self.count)]
+        sizes = [0] * self.count
+        for members in sorted(groups.values(), key=lambda m: -sum(f.size for f in m)):
+            smallest = sizes.index(min(sizes))
+            shares[smallest].extend(members)
+            sizes[smallest] += sum(f.size for f in members)
+        shares = [share for share in shares if share]
+        for jobs, share in zip(self._jobs, shares, strict=False):
+            jobs.put(("learn", share, {}))
+        return self._collect(len(shares), lambda result: None).counts
+
     def merge(self, segments: Sequence) -> list:
-        """Merge ``segments`` into one new segment per worker; returns the new segments."""
-        groups = _balance_segments(segments, self.count)
-        for jobs, group in zip(self._jobs, groups, strict=False):
-            jobs.put(("merge", group, {}))
+        """Merge ``segments`` into new segments (see :func:`merge_groups`), spread over the workers."""
+        groups = merge_groups(segments, self.count)
+        for number, group in enumerate(groups):
+            self._jobs[number % self.count].put(("merge", group, {}))
         return self._collect(len(groups), lambda result: None).segments
 
     def _collect(self, pending: int, on_file: Callable[[FileResult], None]) -> RoundResult:
@@ -317,6 +357,9 @@ class WorkerPool:
                 pending -= 1
                 if payload is not None:
                     result.segments.append(payload)
+            elif kind == "counts":
+                pending -= 1
+                result.counts.update(payload)
             elif kind == "oserror":
                 number, strerror, filename = payload
                 raise OSError(number, strerror, filename)
@@ -348,6 +391,9 @@ class InProcess:
                 result.segments.append(message)
         return result
 
+    def learn(self, files: Sequence[SourceFile]) -> GroupCounts:
+        return count_lines(files)
+
     def merge(self, segments: Sequence) -> list:
-        merged = merge_segments(self.ix, segments)
-        return [merged] if merged is not None else []
+        merged = (merge_segments(self.ix, group) for group in merge_groups(segments, 1))
+        return [segment for segment in merged if segment is not None]

@@ -333,16 +333,17 @@ class _Run:
         4. plan: compare the files with the manifest: new, changed, resumed
            (a big file indexed in part), unchanged, gone; files whose article
            lost an id collision to a file that changed or went are read again;
-           learn the boilerplate lines of the folders that have files to read
-           (:mod:`searchnews.ingest.learning`);
-        5. in rounds of about ``commit_every`` articles: delete the articles
+        5. learn the boilerplate lines of the folders that have files to read
+           (:mod:`searchnews.ingest.learning`), each folder in a worker;
+        6. in rounds of about ``commit_every`` articles: delete the articles
            of the round's changed files (and, in the first round, of vanished
-           files), index the round's files and parts in the workers, settle
-           the id collisions, commit, and write the manifest;
-        6. compact: merge the smallest segments so that at most
+           files), index the round's files and parts in the workers (which
+           also compute each article's story signature), settle the id
+           collisions, commit, and write the manifest;
+        7. compact: merge the smallest segments so that at most
            :data:`MAX_SEGMENTS` remain (in every run that finds more,
            even one with nothing to index);
-        7. bring the story table (syndicated copies, :mod:`searchnews.index.stories`)
+        8. bring the story table (syndicated copies, :mod:`searchnews.index.stories`)
            up to date with the committed index, still holding the lock.
            The rows of articles about to change are forgotten before each
            commit that changes them, so the table never holds a stale one.
@@ -373,9 +374,10 @@ class _Run:
         self.reread: set[str] = set()  # files whose articles are deleted before their first part is indexed
         self.unchanged_files = self.unchanged_articles = 0
         self.learned: dict[str, frozenset[str]] = {}
+        self.rows: dict[str, tuple] = {}  # article id -> its story-table row, from the workers
         self.owners: dict[str, str] | None = None
         self.fresh = False
-        # 5. rounds: what is committed, and what the round in progress will commit
+        # 6. rounds: what is committed, and what the round in progress will commit
         self.files_done = self.bytes_read = 0
         self.added: set[str] = set()
         self.removed: set[str] = set()
@@ -394,9 +396,10 @@ class _Run:
             self.repair()  # 3
             self.plan()  # 4
             with self.engine() as engine:
-                self.index_rounds(engine)  # 5
-                self.compact(engine)  # 6
-            self.sync_stories()  # 7
+                self.learn(engine)  # 5
+                self.index_rounds(engine)  # 6
+                self.compact(engine)  # 7
+            self.sync_stories()  # 8
             self.remove_leftovers()
         except KeyboardInterrupt:
             self.interrupted = True
@@ -471,8 +474,6 @@ class _Run:
     def plan(self) -> None:
         """4. Decide what to read: new, changed and resumed files, and the losers of collisions whose winner goes."""
         from ..ingest.corpus import Part
-        from ..ingest.learning import group_of, learn_boilerplate
-
         manifest = self.manifest
         walked = {f.path: f for f in self.files}
         self.gone = [path for path in manifest.files if _under(path, self.roots) and path not in walked]
@@ -500,9 +501,6 @@ class _Run:
             else:
                 self.unchanged_files += 1
                 self.unchanged_articles += len(entry.ids)
-        if self.todo:
-            groups = {group_of(f.path) for f in self.todo}
-            self.learned = dict(learn_boilerplate(f for f in self.files if group_of(f.path) in groups).groups)
         self.stories.forget(manifest.ids_of(leaving))
 
     def engine(self):
@@ -515,8 +513,22 @@ class _Run:
             return WorkerPool(self.folder, self.workers)
         return InProcess(self.ix)
 
+    def learn(self, engine) -> None:
+        """5. Learn the boilerplate lines of the groups (folders, JSON files) that have files to read.
+
+        Every file of such a group is counted (the unchanged ones too), each
+        group in one worker process (:meth:`WorkerPool.learn`).
+        """
+        from ..ingest.learning import group_of
+
+        if not self.todo:
+            return
+        groups = {group_of(f.path) for f in self.todo}
+        counts = engine.learn([f for f in self.files if group_of(f.path) in groups])
+        self.learned = dict(counts.learned().groups)
+
     def index_rounds(self, engine) -> None:
-        """5. Index the planned files round by round, committing after each."""
+        """6. Index the planned files round by round, committing after each."""
         if self.progress:
             self.progress(0, len(self.todo), "")
         first = True
@@ -531,7 +543,7 @@ class _Run:
             self.commit()
 
     def compact(self, engine) -> None:
-        """6. Merge the smallest segments (in the workers) so that at most :data:`MAX_SEGMENTS` remain."""
+        """7. Merge the smallest segments (in the workers) so that at most :data:`MAX_SEGMENTS` remain."""
         merging = self._to_merge(getattr(engine, "count", 1))
         if not merging:
             return
@@ -540,9 +552,13 @@ class _Run:
         self.commit()
 
     def sync_stories(self) -> None:
-        """7. Bring the story table up to date with the committed index (at once when it already is)."""
+        """8. Bring the story table up to date with the committed index (at once when it already is).
+
+        The signatures of the articles read in this run were computed by the
+        workers (:attr:`rows`); only the others are computed here.
+        """
         with self.ix.searcher() as searcher:
-            self.stories.sync(searcher, progress=_stage_progress(self.progress, COPIES_STAGE))
+            self.stories.sync(searcher, progress=_stage_progress(self.progress, COPIES_STAGE), rows=self.rows)
 
     # -- rounds --------------------------------------------------------------------------------
     def _rounds(self, shares: int) -> Iterator[list[SourceFile]]:
@@ -619,6 +635,7 @@ class _Run:
         """A file (or part) is indexed: its problems are reported, the progress moves."""
         for problem in result.problems:
             (self.rejected if problem.skipped else self.warnings).append(problem)
+        self.rows.update(zip(result.ids, result.signatures, strict=False))
         self.pending["bytes"] += (result.source.part.end or result.source.size) - result.source.part.start \
             if result.source.part is not None else result.source.size
         if _is_last(result.source):
@@ -702,11 +719,23 @@ class _Run:
             self.pending = {}
 
     def _to_merge(self, shares: int = 1) -> list:
-        """The segments to merge so that at most :data:`MAX_SEGMENTS` remain (none when there are few)."""
+        """The smallest segments to merge so that at most :data:`MAX_SEGMENTS` remain (none when there are few).
+
+        A merge writes segments of at most about ``MAX_MERGE_DOCS`` documents
+        (:func:`searchnews.index.workers.merge_groups`); an index too big for
+        :data:`MAX_SEGMENTS` of those keeps one segment per ``MAX_MERGE_DOCS``.
+        """
+        from .workers import MAX_MERGE_DOCS, merge_groups
+
         segments = sorted(self.tx.segments, key=lambda s: s.doc_count_all()) if self.tx else []
-        if len(segments) <= MAX_SEGMENTS:
+        documents = sum(s.doc_count_all() for s in segments)
+        limit = max(MAX_SEGMENTS, -(-documents // MAX_MERGE_DOCS) + shares)
+        if len(segments) <= limit:
             return []
-        return segments[:min(len(segments), len(segments) - MAX_SEGMENTS + shares)]
+        for cut in range(min(len(segments), len(segments) - limit + shares), len(segments) + 1):
+            if len(segments) - cut + len(merge_groups(segments[:cut], shares)) <= limit:
+                return segments[:cut]
+        return segments
 
     # -- the end ---------------------------------------------------------------------------------
     def remove_leftovers(self) -> None:

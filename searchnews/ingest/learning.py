@@ -39,7 +39,8 @@ from ..errors import DocumentError
 from ..models import FileProblem
 from .corpus import FORMATS, RawDocument, SourceFile, read_documents
 
-__all__ = ["MAX_WORDS", "MIN_ARTICLES", "MIN_SHARE", "LearnedBoilerplate", "group_of", "learn_boilerplate"]
+__all__ = ["MAX_WORDS", "MIN_ARTICLES", "MIN_SHARE", "GroupCounts", "LearnedBoilerplate", "count_lines", "group_of",
+           "learn_boilerplate"]
 
 #: A line must recur in at least this many distinct articles of a group.
 MIN_ARTICLES = 5
@@ -94,21 +95,13 @@ def _article_lines(raw: RawDocument) -> Iterator[str]:
             yield line_key(line)
 
 
-def learn_boilerplate(
-    files: Iterable[SourceFile | FileProblem | str | os.PathLike[str]],
-    *,
-    min_articles: int = MIN_ARTICLES,
-    min_share: float = MIN_SHARE,
-) -> LearnedBoilerplate:
-    """Learn the lines that recur across the articles of each group (see the module docstring).
+def count_lines(files: Iterable[SourceFile | FileProblem | str | os.PathLike[str]]) -> GroupCounts:
+    """Count the candidate lines of each group's articles (stage one of :func:`learn_boilerplate`).
 
-    ``files`` may be what :func:`searchnews.corpus.walk` yields (problems are
-    passed over) or paths. Files that cannot be read are passed over too: the
-    indexer reports them. Pure apart from reading the files; never raises for
-    a bad file.
+    Groups are independent, so the files of different groups may be counted
+    in different processes and the results put together with :meth:`GroupCounts.update`.
     """
-    line_counts: dict[str, Counter[str]] = {}
-    article_counts: Counter[str] = Counter()
+    counts = GroupCounts()
     seen: dict[str, set[bytes]] = {}
     for item in files:
         if isinstance(item, FileProblem):
@@ -126,19 +119,54 @@ def learn_boilerplate(
                 if digest in seen.setdefault(group, set()):
                     continue  # the same article twice counts once
                 seen[group].add(digest)
-                article_counts[group] += 1
-                line_counts.setdefault(group, Counter()).update(keys)
+                counts.articles[group] += 1
+                counts.lines.setdefault(group, Counter()).update(keys)
         except (DocumentError, OSError, UnicodeError, ValueError):
             continue
-    groups: dict[str, frozenset[str]] = {}
-    counts: dict[str, Mapping[str, int]] = {}
-    for group, counter in line_counts.items():
-        needed = max(min_articles, min_share * article_counts[group])
-        learned = {key: n for key, n in counter.items() if n >= needed}
-        if learned:
-            groups[group] = frozenset(learned)
-            counts[group] = MappingProxyType(learned)
-    return LearnedBoilerplate(MappingProxyType(groups), MappingProxyType(counts))
+    return counts
+
+
+@dataclass
+class GroupCounts:
+    """Per group: how many distinct articles were counted, and in how many of them each line key was found."""
+
+    articles: Counter[str] = field(default_factory=Counter)
+    lines: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def update(self, other: GroupCounts) -> None:
+        """Add the counts of other groups (counted elsewhere; a group is counted in one place)."""
+        self.articles.update(other.articles)
+        for group, counter in other.lines.items():
+            self.lines.setdefault(group, Counter()).update(counter)
+
+    def learned(self, min_articles: int = MIN_ARTICLES, min_share: float = MIN_SHARE) -> LearnedBoilerplate:
+        """The lines that recur in enough articles of their group (stage two of :func:`learn_boilerplate`)."""
+        groups: dict[str, frozenset[str]] = {}
+        counts: dict[str, Mapping[str, int]] = {}
+        for group, counter in self.lines.items():
+            needed = max(min_articles, min_share * self.articles[group])
+            learned = {key: n for key, n in counter.items() if n >= needed}
+            if learned:
+                groups[group] = frozenset(learned)
+                counts[group] = MappingProxyType(learned)
+        return LearnedBoilerplate(MappingProxyType(groups), MappingProxyType(counts))
+
+
+def learn_boilerplate(
+    files: Iterable[SourceFile | FileProblem | str | os.PathLike[str]],
+    *,
+    min_articles: int = MIN_ARTICLES,
+    min_share: float = MIN_SHARE,
+) -> LearnedBoilerplate:
+    """Learn the lines that recur across the articles of each group (see the module docstring).
+
+    ``files`` may be what :func:`searchnews.corpus.walk` yields (problems are
+    passed over) or paths. Files that cannot be read are passed over too: the
+    indexer reports them. Pure apart from reading the files; never raises for
+    a bad file. (The indexer counts groups in its worker processes with
+    :func:`count_lines`, and puts the counts together.)
+    """
+    return count_lines(files).learned(min_articles, min_share)
 
 
 def _source_file(path: str | os.PathLike[str]) -> SourceFile | None:

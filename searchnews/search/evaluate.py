@@ -33,7 +33,6 @@ Terms:
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -126,8 +125,10 @@ class Evaluator:
     Not thread-safe (it caches term results); make one per searcher and thread.
     """
 
-    def __init__(self, searcher) -> None:
+    def __init__(self, searcher, deadline=None) -> None:
         self.searcher = searcher
+        self.deadline = deadline
+        self.partial = False
         self.schema = searcher.schema
         self.weighting = searcher.weighting
         self.doc_count = searcher.doc_count_all()
@@ -156,7 +157,9 @@ class Evaluator:
 
     def via_matchers(self, q: Query, scored: bool = True) -> Matches:
         """The fallback: Whoosh's matchers for ``q`` on each segment, read into arrays."""
-        return _read_matchers(self, q, scored, None)[0]
+        found, partial = _read_matchers(self, q, scored, self.deadline)
+        self.partial = self.partial or partial
+        return found
 
     # -- the tree ------------------------------------------------------------
     def _eval(self, q: Query, scored: bool):
@@ -191,6 +194,9 @@ class Evaluator:
         cached = self._terms.get(key)
         if cached is not None:
             return cached
+        if self.deadline is not None and self.deadline.expired():
+            self.partial = True  # past the time limit: the words not read yet match nothing
+            return Matches.empty(scored)
         field = self.schema[fieldname]
         docs_parts, score_parts = [], []
         scorer = None
@@ -448,14 +454,14 @@ class Evaluator:
 
 
 def _read_matchers(evaluator, q: Query, scored: bool, deadline: float | None) -> tuple[Matches, bool]:
-    """Every match of ``q`` from Whoosh's matchers, segment by segment; stops past ``deadline``.
+    """Every match of ``q`` from Whoosh's matchers, segment by segment; stops past ``deadline`` (a Deadline).
 
     Returns the matches (of the live documents) and whether the deadline cut them short.
     """
     docs_parts, score_parts = [], []
     partial = False
     for number, segment in enumerate(evaluator.segments):
-        if number and deadline is not None and time.perf_counter() > deadline:
+        if number and deadline is not None and deadline.expired():
             partial = True
             break
         sub = segment.searcher
@@ -468,7 +474,7 @@ def _read_matchers(evaluator, q: Query, scored: bool, deadline: float | None) ->
             if scored:
                 scores.append(matcher.score())
             matcher.next()
-            if deadline is not None and len(docs) % 256 == 0 and time.perf_counter() > deadline:
+            if deadline is not None and len(docs) % 256 == 0 and deadline.expired():
                 partial = True
                 break
         docs_parts.append(np.asarray(docs, dtype=np.int64) + segment.offset)
@@ -486,7 +492,7 @@ class MatcherEvaluator:
     """The reference path: Whoosh's own matchers for the whole query, read into arrays.
 
     Works on any Whoosh index (any codec, any weighting model). With a
-    ``deadline`` (a :func:`time.perf_counter` value) it stops reading there:
+    ``deadline`` (a :class:`searchnews.search.budget.Deadline`) it stops reading there:
     :attr:`partial` then says the matches are only those found by then.
     """
 

@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from whoosh.query import Phrase
 
-from ..index.analysis import DEFAULT_LANGUAGE, WORD, is_stop, term_of
+from ..index.analysis import DEFAULT_LANGUAGE, MIN_WORD, WORD, learn_word, word_terms
 from ..models import Snippet
 
 __all__ = ["ELLIPSIS", "Wanted", "find_matches", "query_terms", "render_ansi", "render_html", "render_plain",
@@ -98,14 +99,20 @@ def find_matches(text: str, wanted: Wanted | frozenset[str], language: str = DEF
     if not wanted:
         return []
     terms = wanted.terms
+    # The index's own table of words as written → terms ("" for a stop word): one lookup a word.
+    table = word_terms(language, MIN_WORD)
     words: list[tuple[str, int, int]] = []  # (term, start, end) of each indexed word, in order
     spans = []
+    keep_words = bool(wanted.phrases)
     for match in WORD.finditer(text):
-        word = match.group().lower()
-        if is_stop(word, language):
+        word = match.group()
+        term = table.get(word)
+        if term is None:
+            term = learn_word(table, word, language, MIN_WORD)
+        if not term:
             continue
-        term = term_of(word, language)
-        words.append((term, *match.span()))
+        if keep_words:
+            words.append((term, *match.span()))
         if term in terms and len(spans) < MAX_MATCHES:
             spans.append(match.span())
     for phrase, slop in wanted.phrases:
@@ -167,21 +174,43 @@ def _snap(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _one_line(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
-    """Fold runs of white space (paragraph breaks included) to one space, moving the spans along."""
-    out: list[str] = []
-    mapping: list[int] = []  # old offset -> new offset
-    for char in text:
-        mapping.append(len(out))
-        if char.isspace():
-            if out and out[-1] != " ":
-                out.append(" ")
-        else:
-            out.append(char)
-    mapping.append(len(out))
-    folded = "".join(out).rstrip()
-    moved = [(mapping[s], min(mapping[e], len(folded))) for s, e in spans]
-    return folded, [(s, e) for s, e in moved if e > s]
+    """Fold runs of white space (paragraph breaks included) to one space, moving the spans along.
+
+    Leading white space goes, as does trailing white space; a span keeps its
+    ends on the same characters.
+    """
+    pieces: list[str] = []
+    runs: list[tuple[int, int, int, int]] = []  # each white-space run: old start, old end, new start, kept (0 or 1)
+    position = length = 0
+    for match in _SPACES.finditer(text):
+        start, end = match.span()
+        pieces.append(text[position:start])
+        length += start - position
+        kept = 1 if length else 0
+        runs.append((start, end, length, kept))
+        if kept:
+            pieces.append(" ")
+            length += 1
+        position = end
+    pieces.append(text[position:])
+    folded = "".join(pieces).rstrip()
+    starts = [run[0] for run in runs]
+
+    def moved(offset: int) -> int:
+        index = bisect_right(starts, offset) - 1
+        if index < 0:
+            return offset  # before the first run: nothing removed yet
+        start, end, new, kept = runs[index]
+        if offset < end:  # inside the run: its first character is the kept space
+            return new if offset == start else new + kept
+        return new + kept + (offset - end)
+
+    shifted = [(moved(s), min(moved(e), len(folded))) for s, e in spans]
+    return folded, [(s, e) for s, e in shifted if e > s]
 
 
 def _snippet(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> Snippet:

@@ -31,8 +31,9 @@ Terms:
     candidate
         A term within :func:`max_distance` edits of the typed word or one of
         its terms, or a stem near the beginning of the typed word (see
-        :data:`MAX_SUFFIX_LETTERS`). Found by walking, in each segment, the
-        sorted terms that share a first letter with them, keeping the rows of
+        :data:`MAX_SUFFIX_LETTERS`). Found by walking the sorted terms of
+        every segment together that share a first letter with them (read from
+        the array codec's term lists, cached per reader), keeping the rows of
         the distance table for a shared beginning and passing over the terms
         whose beginning is already too far (:func:`candidates`); the edits
         that change the first letter, the rarest kind of typo, are looked up
@@ -60,6 +61,8 @@ from __future__ import annotations
 import logging
 import re
 import string
+import weakref
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -70,8 +73,9 @@ from whoosh.support.charset import accent_map
 from ..errors import QuerySyntaxError
 from ..index import schema as S
 from ..index.analysis import STOPS, WORD, analysis_language, is_stop, term_of
+from ..index.codec import ArraySegment, field_arrays
+from .parse import index_languages
 from .querysyntax import check_query
-from .searching import index_languages
 
 __all__ = [
     "DF_RATIO",
@@ -313,23 +317,20 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return min(rows[-1][-1], limit + 1)
 
 
-def _walk(leaf, field: str, letter: str, forms: list[str], limit: int) -> Iterator[tuple[str, list[list[int]]]]:
-    """The terms of one segment that start with ``letter`` and are within ``limit`` edits of
-    the beginning of one of ``forms``, each with the last row of its table against each form.
+def _walk(terms: list[str], forms: list[str], limit: int) -> Iterator[tuple[str, list[list[int]]]]:
+    """The ``terms`` (sorted) within ``limit`` edits of the beginning of one of ``forms``, each with
+    the last row of its table against each form.
 
-    The terms come sorted, so the rows of the prefix a term shares with the one
-    before are kept, and once a prefix is more than ``limit`` edits from the
-    beginning of every form, the terms that start with it are passed over
-    unread. (Stepping over them is cheaper than seeking past them: a seek in
-    Whoosh's term file costs as much as dozens of steps.)
+    The rows of the prefix a term shares with the one before are kept, and once
+    a prefix is more than ``limit`` edits from the beginning of every form, the
+    terms that start with it are jumped over (a binary search past them).
     """
     tables = [[_first_row(form, limit)] for form in forms]
     previous = ""
-    dead = b"\xff"  # a prefix no term starts with
-    for btext in leaf.expand_prefix(field, letter):
-        if btext.startswith(dead):
-            continue
-        text = btext.decode("utf-8")
+    index = 0
+    while index < len(terms):
+        text = terms[index]
+        index += 1
         common = _common_prefix(previous, text)
         for rows in tables:
             del rows[common + 1:]
@@ -341,11 +342,42 @@ def _walk(leaf, field: str, letter: str, forms: list[str], limit: int) -> Iterat
                 alive = alive or min(rows[-1]) <= limit
             if not alive:
                 previous = text[:x]
-                dead = previous.encode("utf-8")
+                index = bisect_left(terms, previous + "\U0010ffff", index)  # past every term with that start
                 break
         if alive:
             previous = text
             yield text, [rows[-1] for rows in tables]
+
+
+def _terms_starting(reader, field: str, letter: str) -> list[str]:
+    """The distinct terms of ``field`` that start with ``letter``, in every segment, sorted (cached per reader)."""
+    cache = _TERMS_CACHE.setdefault(reader, {})
+    key = (field, letter)
+    if key not in cache:
+        found: set[str] = set()
+        prefix = letter.encode("utf-8")
+        for leaf, _ in reader.leaf_readers():
+            if field not in leaf.indexed_field_names():
+                continue
+            arrays = field_arrays(leaf, field) if isinstance(leaf.segment(), ArraySegment) else None
+            if arrays is None or arrays.term_blob is None:
+                found.update(t.decode("utf-8") for t in leaf.expand_prefix(field, letter))
+                continue
+            blob, offsets = arrays.term_blob.tobytes(), arrays.term_offsets.tolist()
+            def term(i, blob=blob, offsets=offsets):
+                return blob[offsets[i]:offsets[i + 1]]
+            count = len(offsets) - 1
+            low = bisect_left(range(count), prefix, key=term)
+            high = bisect_left(range(count), prefix + b"\xff", lo=low, key=term)
+            found.update(blob[offsets[i]:offsets[i + 1]].decode("utf-8") for i in range(low, high))
+        if len(cache) >= 64:
+            cache.clear()
+        cache[key] = sorted(found)
+    return cache[key]
+
+
+#: Per reader (so per version of the index): the sorted terms of a field that start with a letter.
+_TERMS_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _first_letter_edits(form: str) -> set[str]:
@@ -380,26 +412,22 @@ def candidates(reader, field: str, word: str, terms: Iterable[str], limit: int) 
             found[term] = distance
 
     shortest_stem = max(MIN_LETTERS, len(word) - MAX_SUFFIX_LETTERS)
-    leaves = [leaf for leaf, _ in reader.leaf_readers()]
-    for leaf in leaves:
-        if field not in leaf.indexed_field_names():
-            continue
-        for letter in sorted({form[:1] for form in forms}):
-            # A form that begins another (a stem, the word) reads its distances from the
-            # other's table: its table would be the first columns of that one.
-            here = [form for form in forms if form.startswith(letter)]
-            walked = [form for form in here if not any(other != form and other.startswith(form) for other in here)]
-            owners = {form: next(i for i, other in enumerate(walked) if other.startswith(form)) for form in here}
-            for text, rows in _walk(leaf, field, letter, walked, limit):
-                for form, owner in owners.items():
-                    row = rows[owner][:len(form) + 1]
-                    if abs(len(text) - len(form)) <= limit:
-                        keep(text, row[-1])
-                    if form == word and shortest_stem <= len(text) < len(word) and min(row) <= STEM_DISTANCE:
-                        keep(text, min(row))
+    for letter in sorted({form[:1] for form in forms}):
+        # A form that begins another (a stem, the word) reads its distances from the
+        # other's table: its table would be the first columns of that one.
+        here = [form for form in forms if form.startswith(letter)]
+        walked = [form for form in here if not any(other != form and other.startswith(form) for other in here)]
+        owners = {form: next(i for i, other in enumerate(walked) if other.startswith(form)) for form in here}
+        for text, rows in _walk(_terms_starting(reader, field, letter), walked, limit):
+            for form, owner in owners.items():
+                row = rows[owner][:len(form) + 1]
+                if abs(len(text) - len(form)) <= limit:
+                    keep(text, row[-1])
+                if form == word and shortest_stem <= len(text) < len(word) and min(row) <= STEM_DISTANCE:
+                    keep(text, min(row))
     for form in terms:  # the terms, not the word: the index holds terms
         for edit in _first_letter_edits(form):
-            if edit not in found and any((field, edit) in leaf for leaf in leaves):
+            if edit not in found and (field, edit) in reader:
                 keep(edit, edit_distance(form, edit, limit))
     return found
 
@@ -420,8 +448,14 @@ def surface_form(reader, field: str, term: str, typed: str, limit: int) -> str |
     """
     folded = _folded(typed)
     head = term[:2]
-    # The words that could be within ``limit`` edits of the typed word (re caches the pattern).
-    sized = re.compile(rf"\b\w{{{max(1, len(typed) - limit)},{len(typed) + limit}}}\b")
+    # The words that could be within ``limit`` edits of the typed word and start as the term does
+    # (stems keep the start of their words; a word starting with a non-ASCII letter may fold to it).
+    shortest, longest = max(1, len(typed) - limit), len(typed) + limit
+    if head.isascii() and len(head) == 2 and head.isalpha():
+        sized = re.compile(rf"\b(?:{head}\w{{{max(0, shortest - 2)},{max(0, longest - 2)}}}"
+                           rf"|[^\x00-\x7f]\w{{{max(0, shortest - 1)},{longest - 1}}})\b", re.IGNORECASE)
+    else:
+        sized = re.compile(rf"\b\w{{{shortest},{longest}}}\b")
     counts: Counter[str] = Counter()
     distances: dict[tuple[str, str], int] = {}  # (word, language) -> its distance, or limit + 1
     nearest = limit + 1
