@@ -21,16 +21,17 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Union
 
 from .errors import ArgumentError, ArticleNotFound, IndexNotFound, SearchnewsError, quoted
 from .index import documents
 from .index import schema as S
 from .index.writing import Indexer, Progress, create_index, index_exists, open_index, retry_on_commit
-from .models import Article, Copy, IndexReport, IndexStats, SearchResults
+from .models import Article, Copy, Hit, IndexReport, IndexStats, SearchResults
 from .search.context import SearchContext
-from .search.searching import SearchOptions, matching_dates, run_search
+from .search.searching import MAX_LIMIT, SearchOptions, matching_dates, run_search
 from .search.similar import similar_articles
 
 if TYPE_CHECKING:
@@ -201,6 +202,52 @@ class NewsIndex:
                                 recency=_half_life(recency), collapse=collapse, facets=facets, suggest=suggest)
         context = self._context()
         return run_search(context.searcher, query, options, context=context)
+
+    def iter_search(self, query: str, *, since: When = None, until: When = None, sources: Iterable[str] = (),
+                    languages: Iterable[str] = (), sort: str = "relevance",
+                    recency: str | dt.timedelta | None = None, collapse: bool = True, highlight: bool = False,
+                    page_size: int = 1000) -> Iterator[Hit]:
+        """Every hit of ``query``, in the order of :meth:`search`'s pages, fetched ``page_size`` at a time.
+
+        The hits are those that :meth:`search` with the same arguments gives
+        page after page, all read from one view of the index (its own
+        searcher, opened at the first hit and closed when the iterator is
+        exhausted or closed), so a commit made meanwhile cannot list an article
+        twice or skip one. Only one page is held in memory. ``highlight`` is
+        off by default (an export seldom wants snippets, and they cost time).
+
+        Arguments are checked when this is called; a query that cannot be
+        parsed raises :class:`searchnews.errors.QuerySyntaxError` at the first
+        ``next()``. A page that reaches the search time limit raises
+        :class:`SearchnewsError`: past that point the order is a guess, and a
+        list that silently stopped short would read as complete.
+        """
+        _check_text("query", query)
+        if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= MAX_LIMIT:
+            raise ArgumentError("page_size", f"{{page_size}} is the number of hits read at a time, a whole number "
+                                             f"from 1 to {MAX_LIMIT}, not {quoted(page_size)}")
+        options = SearchOptions(limit=page_size, offset=0, highlight=highlight,
+                                filters=_filters(since, until, sources, languages), sort=sort,
+                                recency=_half_life(recency), collapse=collapse, facets=False, suggest=False)
+        self._check_open()
+        return self._all_hits(query, options)
+
+    def _all_hits(self, query: str, options: SearchOptions) -> Iterator[Hit]:
+        searcher = retry_on_commit(lambda: self._ix.searcher(weighting=S.make_scoring()))
+        try:
+            context = SearchContext(searcher, self.path, self.engine)
+            offset = 0
+            while True:
+                page = run_search(searcher, query, replace(options, offset=offset), context=context)
+                if page.partial:
+                    raise SearchnewsError(f"the search for {query!r} reached its time limit after {offset:,} hits; "
+                                          f"narrow it with filters to list every match")
+                yield from page.hits
+                if len(page.hits) < options.limit:
+                    return
+                offset += len(page.hits)
+        finally:
+            searcher.close()
 
     def similar(self, article_id: str, limit: int = 10, offset: int = 0, *, since: When = None,
                 until: When = None, sources: Iterable[str] = (), languages: Iterable[str] = (),

@@ -44,7 +44,8 @@ class QueryError(click.ClickException):
 #: The command-line option of each library parameter, for messages.
 OPTION_NAMES = {"since": "--since", "until": "--until", "sources": "--source", "languages": "--lang",
                 "sort": "--sort", "recency": "--recency", "limit": "--limit", "offset": "--offset", "by": "--by",
-                "query": "QUERY", "article_id": "ID", "paths": "PATH", "path": "--index"}
+                "query": "QUERY", "article_id": "ID", "paths": "PATH", "path": "--index", "host": "--host",
+                "port": "--port"}
 
 
 #: What each optional feature needs, said in the command line's words.
@@ -822,6 +823,61 @@ def stats_command(index_path: str, as_json: bool) -> None:
     click.echo("Languages: " + ", ".join(f"{printable(name)} ({n:,})" for name, n in stats.languages))
     click.echo(f"Copies:    {_plural(stats.stories, 'story', 'stories')} published more than once "
                f"({_plural(stats.copies, 'article', 'articles')})")
+
+
+# ---------------------------------------------------------------------------
+# serve
+
+
+@cli.command("serve")
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Any address but this machine's own (127.0.0.1, localhost, ::1) lets "
+                   "others read the index: there is no authentication.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on; 0 picks a free one.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the search page in a web browser.")
+def serve_command(index_path: str, host: str, port: int, open_browser: bool) -> None:
+    """Serve a search page and a JSON API over the index, read-only, until Ctrl-C (exit code 0).
+
+    The page searches with the same syntax and filters as query, charts the
+    matches over time (click a bar to narrow to its period), lists facets,
+    shows articles with their copies and similar stories, and exports every
+    match as CSV or JSON Lines. The API (/api/search, /api/articles/ID,
+    /api/timeline, /api/stats, /api/export) answers with the JSON of --json;
+    /api/openapi.json describes it. A commit by a concurrent index run is
+    seen by the next request.
+
+    \b
+    Needs the serve extra: pip install 'searchnews[serve]'.
+    Examples (then open the address it prints):
+      serve the index in ./index:       serve
+      another index, another port:      serve --index ./reuters-index --port 8080
+    """
+    import logging
+    import webbrowser
+
+    with friendly_errors():
+        from .web import require
+
+        require()
+        from .web.server import is_loopback, serve
+
+        def ready(url: str) -> None:
+            if not is_loopback(host):
+                click.echo(f"Warning: listening on {printable(host)}: anyone who can reach this address can read "
+                           f"the index; there is no authentication.", err=True)
+            click.echo(f"Serving {printable(index_path)} at {url} (Ctrl-C to stop)")
+            sys.stdout.flush()
+            if open_browser:
+                webbrowser.open(url)
+
+        # The library logs the same warning: printed once, above, in the command line's words.
+        logging.getLogger("searchnews.web.server").propagate = False
+        try:
+            serve(index_path, host, port, ready=ready)
+        except KeyboardInterrupt:  # uvicorn stops cleanly on Ctrl-C, then raises it again: the normal way out
+            click.echo("Stopped.", err=True)
 
 
 def main() -> None:
