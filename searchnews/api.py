@@ -22,7 +22,6 @@ import contextlib
 import os
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from typing import TYPE_CHECKING, Union
 
 from .errors import ArgumentError, ArticleNotFound, IndexNotFound, SearchnewsError, quoted
@@ -31,7 +30,7 @@ from .index import schema as S
 from .index.writing import Indexer, Progress, create_index, index_exists, open_index, retry_on_commit
 from .models import Article, Copy, Hit, IndexReport, IndexStats, SearchResults
 from .search.context import SearchContext
-from .search.searching import MAX_LIMIT, SearchOptions, matching_dates, run_search
+from .search.searching import MAX_LIMIT, SearchOptions, all_hits, matching_dates, run_search
 from .search.similar import similar_articles
 
 if TYPE_CHECKING:
@@ -115,7 +114,7 @@ class NewsIndex:
     def close(self) -> None:
         """Close every searcher opened by this object."""
         with self._lock:
-            for searcher in self._searchers:
+            for _thread, searcher in self._searchers:
                 searcher.close()
             self._searchers.clear()
             self._closed = True
@@ -153,7 +152,8 @@ class NewsIndex:
         if searcher is None:
             searcher = retry_on_commit(lambda: self._ix.searcher(weighting=S.make_scoring()))
             with self._lock:
-                self._searchers.append(searcher)
+                self._close_orphans()
+                self._searchers.append((threading.current_thread(), searcher))
         elif not searcher.up_to_date():
             # A new searcher, not searcher.refresh(): Whoosh's refresh adds the old reader's segments
             # back after a merge (every merged article counted twice), retries a race with a commit
@@ -163,11 +163,25 @@ class NewsIndex:
                 searcher.close()
             with self._lock:
                 if fresh is not searcher:
-                    self._searchers.remove(searcher)
-                    self._searchers.append(fresh)
+                    self._searchers = [(thread, s) for thread, s in self._searchers if s is not searcher]
+                    self._searchers.append((threading.current_thread(), fresh))
             searcher = fresh
         self._local.searcher = searcher
         return searcher
+
+    def _close_orphans(self) -> None:
+        """Close the searchers of threads that have ended (a server's thread pool drops idle threads).
+
+        Hold ``self._lock``.
+        """
+        alive = []
+        for thread, searcher in self._searchers:
+            if thread.is_alive():
+                alive.append((thread, searcher))
+            else:
+                with contextlib.suppress(Exception):
+                    searcher.close()
+        self._searchers = alive
 
     def _context(self) -> SearchContext:
         """The search context of this thread's searcher (made again when the searcher is)."""
@@ -230,22 +244,13 @@ class NewsIndex:
                                 filters=_filters(since, until, sources, languages), sort=sort,
                                 recency=_half_life(recency), collapse=collapse, facets=False, suggest=False)
         self._check_open()
-        return self._all_hits(query, options)
+        return self._all_hits(query, options, page_size)
 
-    def _all_hits(self, query: str, options: SearchOptions) -> Iterator[Hit]:
+    def _all_hits(self, query: str, options: SearchOptions, page_size: int) -> Iterator[Hit]:
         searcher = retry_on_commit(lambda: self._ix.searcher(weighting=S.make_scoring()))
         try:
             context = SearchContext(searcher, self.path, self.engine)
-            offset = 0
-            while True:
-                page = run_search(searcher, query, replace(options, offset=offset), context=context)
-                if page.partial:
-                    raise SearchnewsError(f"the search for {query!r} reached its time limit after {offset:,} hits; "
-                                          f"narrow it with filters to list every match")
-                yield from page.hits
-                if len(page.hits) < options.limit:
-                    return
-                offset += len(page.hits)
+            yield from all_hits(searcher, query, options, context=context, page_size=page_size)
         finally:
             searcher.close()
 

@@ -121,3 +121,23 @@ def test_clean_file_and_string(sample_corpus):
     text = "Dam opens\n\nDam opens\n\nThe new dam opened on Friday.\n\nAdvertisement\n"
     cleaned = searchnews.clean_string(text)
     assert (cleaned.headline, cleaned.body) == ("Dam opens", ("The new dam opened on Friday.",))
+
+
+def test_the_searchers_of_ended_threads_are_closed(sample_index):
+    """A server's thread pool drops idle threads: their searchers must not stay open with their files."""
+    import threading
+
+    with NewsIndex.open(sample_index) as ix:
+        opened = []
+
+        def search_once():
+            ix.search("korea")
+            opened.append(ix._local.searcher)
+
+        for _ in range(3):
+            thread = threading.Thread(target=search_once)
+            thread.start()
+            thread.join()
+        ix.search("korea")  # this thread's searcher: the ended threads' ones are closed now
+        assert all(searcher.is_closed for searcher in opened)
+        assert len(ix._searchers) == 1

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
-import searchnews.api
 from searchnews import NewsIndex
 from searchnews.errors import ArgumentError, FilterError, QuerySyntaxError, SearchnewsError
 
@@ -70,17 +67,30 @@ def test_arguments_are_checked_at_the_call(sample_index):
             next(hits)
 
 
-def test_a_page_cut_by_the_time_limit_stops_the_list_with_an_error(sample_index, monkeypatch):
-    real = searchnews.api.run_search
+def test_a_search_cut_by_the_time_limit_is_an_error_not_a_short_list(sample_index, monkeypatch):
+    from searchnews.search import searching
 
-    def second_page_partial(searcher, query, options, **kwargs):
-        results = real(searcher, query, options, **kwargs)
-        return replace(results, partial=True) if options.offset else results
-
-    monkeypatch.setattr(searchnews.api, "run_search", second_page_partial)
+    monkeypatch.setattr(searching, "TIME_LIMIT", 0.0)
+    monkeypatch.setattr(searching, "MIN_BUDGET", 0.0)
     with NewsIndex.open(sample_index) as ix:
         hits = ix.iter_search("said", page_size=5)
-        assert len([next(hits) for _ in range(5)]) == 5
-        with pytest.raises(SearchnewsError, match="the search for 'said' reached its time limit after 5 hits; "
+        with pytest.raises(SearchnewsError, match="the search for 'said' reached its time limit; "
                                                   "narrow it with filters to list every match"):
             next(hits)
+
+
+def test_all_hits_are_ranked_once_then_read_a_page_at_a_time(sample_index, monkeypatch):
+    """The query is evaluated once, however many pages the hits fill."""
+    from searchnews.search import context as contexts
+
+    evaluations = []
+    real = contexts.SearchContext.evaluator
+
+    def counted(self, *args, **kwargs):
+        evaluations.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(contexts.SearchContext, "evaluator", counted)
+    with NewsIndex.open(sample_index) as ix:
+        hits = list(ix.iter_search("said OR the OR korea", page_size=3, collapse=False))
+    assert len(hits) > 9 and len(evaluations) == 1

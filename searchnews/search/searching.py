@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
@@ -42,7 +43,7 @@ import numpy as np
 from whoosh.query import Query
 from whoosh.searching import Searcher
 
-from ..errors import ArgumentError, FilterError, quoted
+from ..errors import ArgumentError, FilterError, SearchnewsError, quoted
 from ..index import documents
 from ..index import schema as S
 from ..index.analysis import analysis_language
@@ -64,6 +65,7 @@ __all__ = [
     "SORTS",
     "SearchContext",
     "SearchOptions",
+    "all_hits",
     "matching_dates",
     "run_search",
 ]
@@ -316,6 +318,34 @@ def run_search(searcher: Searcher, text: str, options: SearchOptions | None = No
         facets=facets,
         suggestion=suggestion,
     )
+
+
+def all_hits(searcher: Searcher, text: str, options: SearchOptions, *, context: SearchContext | None = None,
+             page_size: int = MAX_LIMIT) -> Iterator[Hit]:
+    """Every hit of a search in the order of :func:`run_search`'s pages (``options.offset`` and ``limit`` aside).
+
+    The query is evaluated and ranked once, all its matches in order (document
+    numbers only); the hits are then made ``page_size`` at a time, so only one
+    page of stored fields is held at once. Raises :class:`SearchnewsError`
+    when the search reached its time limit (the list would be incomplete).
+    """
+    context = context or SearchContext(searcher)
+    plan = make_search_plan(searcher, text, context)
+    allowed = context.allowed(options.filters)
+    story = context.story if options.collapse else None
+    evaluator = context.evaluator(Deadline.after(TIME_LIMIT * 10))
+    everything = max(1, searcher.doc_count_all())
+    if options.sort == "relevance":
+        ranked = _rank_by_relevance(plans.with_feedback(plan, searcher, evaluator, allowed), evaluator, context,
+                                    options, everything, allowed, story)
+    else:
+        ranked = _rank_by_date(plan, evaluator, context, options, everything, allowed, story)
+    if evaluator.partial:
+        raise SearchnewsError(f"the search for {text!r} reached its time limit; narrow it with filters to list "
+                              f"every match")
+    terms = highlight_terms(plan.loose if plan.long else plan.strict, searcher) if options.highlight else None
+    for start in range(0, len(ranked.kept), page_size):
+        yield from page_hits(ranked.kept[start:start + page_size], searcher, terms, context, options.collapse)
 
 
 def matching_docs(searcher: Searcher, text: str, filters: Filters | None = None,
