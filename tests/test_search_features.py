@@ -337,3 +337,19 @@ def test_collapse_counts_copies_within_the_filters(ix):
     dated = ix.search('"unilateral sanctions" AND bankers', since="2022", suggest=False)
     assert [h.id for h in dated.hits] == [html]
     assert dated.collapsed == 0
+
+
+def test_a_caption_snippet_is_one_caption_not_several_run_together(tmp_path):
+    import json
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "one.json").write_text(json.dumps({
+        "headline": "Ferry crews return after the harbour storm",
+        "text": "Ferry crews went back to work on Tuesday after the storm closed the harbour for two days.",
+        "captions": ["A ferry waits at the pier", "Harbour workers clear debris after the storm"]}))
+    with NewsIndex.create(tmp_path / "ix") as ix:
+        ix.add([folder])
+        (hit,) = ix.search("storm debris").hits
+    (snippet,) = hit.highlights["captions"]
+    assert snippet.text == "Harbour workers clear debris after the storm"

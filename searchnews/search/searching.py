@@ -152,8 +152,17 @@ def _hit(stored: dict, score: float, terms: dict[str, Wanted] | None,
     if terms is not None:
         language = analysis_language(stored.get(S.LANGUAGE))
         for name, (top, width) in SNIPPETS.items():
+            wanted = terms.get(name, Wanted())
+            if name == S.CAPTIONS:  # each caption on its own: two photos' captions never run together
+                found = []
+                for caption in (stored.get(name) or "").split(S.CAPTION_SEPARATOR):
+                    matches = find_matches(caption, wanted, language)
+                    if matches:
+                        found.append((-len(matches), len(found), snippets(caption, matches, 1, width)))
+                highlights[name] = tuple(s for _, _, best in sorted(found)[:top] for s in best)
+                continue
             text = stored.get(name) or ""
-            matches = find_matches(text, terms.get(name, Wanted()), language)
+            matches = find_matches(text, wanted, language)
             highlights[name] = snippets(text, matches, top, width)
     return documents.hit(stored, score=score, highlights=highlights, copies=copies)
 
