@@ -85,6 +85,7 @@ import itertools
 import logging
 import math
 import re
+import weakref
 from collections import Counter
 from collections.abc import Iterator
 
@@ -225,10 +226,27 @@ def _words(terms: list[query.Term], counts: Counter[str], reader, languages) -> 
         analysed = [term_of(leaf.text, language) for language in languages if not is_stop(leaf.text, language)]
         if not analysed:
             continue  # a stop word everywhere: matches nothing
-        df = sum(reader.doc_frequency(S.SEARCH_FIELD, term) for term in set(analysed))
+        df = sum(_doc_frequency(reader, term) for term in set(analysed))
         idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
         words.append(_Word(leaf.text, df, query_tf_weight(max(counts.get(leaf.text, 1), 1)), idf))
     return words
+
+
+#: Per reader (one version of the index): document frequencies of the text field's terms already looked up.
+_DF_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: A reader's cache is emptied when it holds this many terms.
+DF_CACHE_SIZE = 200_000
+
+
+def _doc_frequency(reader, term: str) -> int:
+    """``reader.doc_frequency`` of a term of the text field, remembered for the reader (a lookup per segment)."""
+    cache = _DF_CACHE.get(reader)
+    if cache is None or len(cache) >= DF_CACHE_SIZE:
+        cache = _DF_CACHE[reader] = {}
+    df = cache.get(term)
+    if df is None:
+        df = cache[term] = reader.doc_frequency(S.SEARCH_FIELD, term)
+    return df
 
 
 def _guard(words: list[_Word]) -> tuple[list[_Word], list[_Word]]:
