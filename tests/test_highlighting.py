@@ -207,3 +207,27 @@ def test_folding_white_space_keeps_spans_on_their_characters(text, data):
     points = sorted(data.draw(st.lists(st.integers(0, len(text)), min_size=2, max_size=6)))
     spans = [(a, b) for a, b in zip(points[::2], points[1::2], strict=False) if a < b]
     assert _one_line(text, spans) == _one_line_reference(text, spans)
+
+
+_WORDS = st.sampled_from(["rate", "rates", "Rating", "rated", "interest", "interesting", "U.S.", "US", "policy",
+                          "policies", "happy", "happiness", "hoping", "hop", "e-mail", "x", "a.b.c", "rate's"])
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(_WORDS, st.sampled_from([" ", ", ", ". ", "\n\n", "-", "'"])), max_size=30),
+       st.sets(st.sampled_from(["rate", "interest", "us", "u.s", "polici", "happi", "hope", "hop", "mail"]),
+               min_size=1, max_size=4))
+def test_the_prefilter_finds_the_words_a_full_scan_finds(pieces, terms):
+    from searchnews.search import highlighting as H
+
+    text = "".join(word + gap for word, gap in pieces)
+    wanted = H.Wanted(frozenset(terms))
+    fast = H.find_matches(text, wanted)
+    H._prefilter.cache_clear()
+    original = H._prefilter
+    try:
+        H._prefilter = lambda terms: None  # the word-by-word scan
+        slow = H.find_matches(text, wanted)
+    finally:
+        H._prefilter = original
+    assert fast == slow

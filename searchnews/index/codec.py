@@ -231,6 +231,8 @@ class SegmentArrays:
     def __init__(self, storage, segment: ArraySegment) -> None:
         self.layout = getattr(segment, "layout", {})
         self._fields: dict[str, FieldArrays] = {}
+        #: Term lookups of the evaluator, remembered while the segment is open (see searchnews.search.evaluate).
+        self.lookups: dict = {}
         self._buffer: np.ndarray | None = None
         if not self.layout:
             return

@@ -52,6 +52,9 @@ DENSE_RATIO = 16
 #: one search share their terms).
 TERM_CACHE_SIZE = 512
 
+#: Term lookups remembered per segment (see :meth:`_Segment.postings`).
+LOOKUP_MEMO_SIZE = 100_000
+_UNKNOWN = object()
 _EMPTY_DOCS = np.zeros(0, dtype=np.int64)
 _EMPTY_SCORES = np.zeros(0, dtype=np.float64)
 
@@ -98,12 +101,24 @@ class _Segment:
         return self.arrays.field(name) if self.arrays.has_field(name) else None
 
     def postings(self, fieldname: str, tbytes: bytes) -> tuple[FieldArrays, int, int, int] | None:
-        """(field arrays, first posting, document frequency, first position) of a term, or ``None``."""
-        try:
-            info = self.reader._terms.term_info(fieldname, tbytes)
-        except (TermNotFound, KeyError):
-            return None
-        return self.arrays.field(fieldname), info.post_start, info._df, info.pos_start
+        """(field arrays, first posting, document frequency, first position) of a term, or ``None``.
+
+        Remembered with the segment's arrays (they live as long as its reader), so the words
+        searches share are looked up in the term table once.
+        """
+        memo = self.arrays.lookups
+        key = (fieldname, tbytes)
+        found = memo.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            try:
+                info = self.reader._terms.term_info(fieldname, tbytes)
+                found = (info.post_start, info._df, info.pos_start)
+            except (TermNotFound, KeyError):
+                found = None
+            if len(memo) >= LOOKUP_MEMO_SIZE:
+                memo.clear()
+            memo[key] = found
+        return None if found is None else (self.arrays.field(fieldname), *found)
 
 
 def supports(searcher) -> bool:

@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import html
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from whoosh.query import Phrase
 
@@ -101,6 +102,9 @@ def find_matches(text: str, wanted: Wanted | frozenset[str], language: str = DEF
     terms = wanted.terms
     # The index's own table of words as written → terms ("" for a stop word): one lookup a word.
     table = word_terms(language, MIN_WORD)
+    prefilter = None if wanted.phrases else _prefilter(terms)
+    if prefilter is not None and not _NON_ASCII_LETTER.search(text):
+        return _merged(_prefiltered(text, prefilter, terms, table, language))[:MAX_MATCHES]
     words: list[tuple[str, int, int]] = []  # (term, start, end) of each indexed word, in order
     spans = []
     keep_words = bool(wanted.phrases)
@@ -118,6 +122,46 @@ def find_matches(text: str, wanted: Wanted | frozenset[str], language: str = DEF
     for phrase, slop in wanted.phrases:
         spans.extend(_phrase_spans(words, phrase, slop))
     return _merged(spans)[:MAX_MATCHES]
+
+
+#: A letter that is not an ASCII letter: a text holding one is scanned word by word.
+_NON_ASCII_LETTER = re.compile(r"[^\W\d_a-zA-Z]")
+
+
+@lru_cache(maxsize=256)
+def _prefilter(terms: frozenset[str]) -> re.Pattern[str] | None:
+    """A pattern that finds the ASCII words that may analyse to one of ``terms``, or ``None``.
+
+    A stemmer changes at most the last letter of what it keeps of a word (Porter's
+    ``happy`` → ``happi``, ``hoping`` → ``hope``), so a word whose term is ``t``
+    starts with ``t`` less its last letter. Only for terms of ASCII letters
+    (no dotted words such as ``u.s``).
+    """
+    if not terms or len(terms) > 64 or not all(term.isascii() and term.isalnum() for term in terms):
+        return None
+    prefixes = sorted({term[:-1] or term for term in terms}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in prefixes) + ")", re.IGNORECASE)
+
+
+def _prefiltered(text: str, prefilter: re.Pattern[str], terms: frozenset[str], table: dict[str, str],
+                 language: str) -> list[tuple[int, int]]:
+    """The spans of the words of an ASCII ``text`` whose term is wanted, looking only at likely words."""
+    spans = []
+    for found in prefilter.finditer(text):
+        start = found.start()
+        if start >= 2 and text[start - 1] == "." and (text[start - 2].isalnum() or text[start - 2] == "_"):
+            continue  # inside a dotted word (U.S.), which starts further back
+        word = WORD.match(text, start)
+        if word is None or word.start() != start:
+            continue
+        term = table.get(word.group())
+        if term is None:
+            term = learn_word(table, word.group(), language, MIN_WORD)
+        if term and term in terms:
+            spans.append(word.span())
+            if len(spans) >= MAX_MATCHES:
+                break
+    return spans
 
 
 def _phrase_spans(words: list[tuple[str, int, int]], phrase: tuple[str, ...], slop: int) -> list[tuple[int, int]]:
@@ -225,6 +269,8 @@ def snippets(text: str, spans: Sequence[tuple[int, int]], top: int = 2,
              width: int | None = SNIPPET_CHARS) -> tuple[Snippet, ...]:
     """Up to ``top`` snippets of ``text`` holding the most distinct matched words, in text order.
 
+    ``spans`` are disjoint match ranges (as :func:`find_matches` gives them).
+
     With ``width=None`` the whole text is one snippet (headlines).
     """
     if not spans:
@@ -232,13 +278,18 @@ def snippets(text: str, spans: Sequence[tuple[int, int]], top: int = 2,
     spans = list(spans)
     if width is None or len(text) <= width:
         return (_snippet(text, 0, len(text), spans),)
+    spans.sort()
+    starts = [a for a, _ in spans]
+    ends = [b for _, b in spans]
+    words = [text[a:b].lower() for a, b in spans]
     candidates = []
-    for s, _ in spans:
+    for s in starts:
         start = max(0, s - SURROUND)
         end = min(len(text), start + width)
-        inside = [(a, b) for a, b in spans if a >= start and b <= end]
-        distinct = len({text[a:b].lower() for a, b in inside})
-        candidates.append(((distinct, len(inside), -start), start, end))
+        first, last = bisect_left(starts, start), bisect_right(ends, end)  # spans are sorted and disjoint
+        inside = max(0, last - first)
+        distinct = len(set(words[first:last]))
+        candidates.append(((distinct, inside, -start), start, end))
     candidates.sort(reverse=True)
     chosen: list[tuple[int, int]] = []
     for _, start, end in candidates:
