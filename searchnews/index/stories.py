@@ -340,8 +340,17 @@ class _Bands:
         if self._sorted:  # sorted queries read the sorted keys in order: several times faster
             low = np.searchsorted(self._keys, wanted, "left")
             high = np.searchsorted(self._keys, wanted, "right")
-            for at in np.flatnonzero(high > low).tolist():
-                found[int(order[at]) // BANDS].update(self._numbers[low[at]:high[at]].tolist())
+            hits = np.flatnonzero(high > low)
+            if not len(hits):
+                return found
+            counts = (high - low)[hits]
+            rows = np.repeat(order[hits] // BANDS, counts)
+            firsts = np.cumsum(counts) - counts
+            where = np.repeat(low[hits] - firsts, counts) + np.arange(int(counts.sum()))
+            pairs = np.unique((rows.astype(np.int64) << 32) | self._numbers[where].astype(np.int64))
+            rows, numbers = (pairs >> 32).tolist(), (pairs & 0xFFFFFFFF).tolist()
+            for row, number in zip(rows, numbers, strict=True):
+                found[row].add(number)
             return found
         if not len(wanted) or not len(self._keys):
             return found
@@ -399,12 +408,39 @@ def _docnums(leaf, text: bytes, info) -> Iterator[int]:
         yield from leaf.postings(S.ID, text).all_ids()
 
 
+def _array_ids(leaf) -> Iterator[tuple[str, int]]:
+    """(id, document number) of each live document of a segment of the array codec, from its arrays, or nothing.
+
+    Raises ``LookupError`` for a segment of another codec (read through Whoosh then).
+    """
+    from .codec import ArraySegment, field_arrays
+
+    if not isinstance(leaf.segment(), ArraySegment):
+        raise LookupError("not an array segment")
+    arrays = field_arrays(leaf, S.ID)
+    if arrays.df is None:
+        return
+    import numpy as np
+
+    terms = arrays.terms()
+    owners = np.repeat(np.arange(len(terms)), arrays.df).tolist()
+    deleted = leaf.segment()._deleted or ()
+    for owner, docnum in zip(owners, arrays.docs.tolist(), strict=True):
+        if docnum not in deleted:
+            yield terms[owner].decode("utf-8"), docnum
+
+
 def _index_ids(searcher) -> set[str]:
     """Every live article id of the index, read from the terms of the ``id`` field (fast)."""
     ids: set[str] = set()
     for leaf, _offset in searcher.reader().leaf_readers():
         if not leaf.doc_count():
             continue
+        try:
+            ids.update(article_id for article_id, _docnum in _array_ids(leaf))
+            continue
+        except LookupError:
+            pass
         field = leaf.schema[S.ID]
         if not leaf.has_deletions():
             ids.update(field.from_bytes(text) for text in leaf.lexicon(S.ID))
@@ -425,6 +461,13 @@ def _locate(searcher, wanted: set[str]) -> list[tuple[str, object, int]]:
             continue
         field = leaf.schema[S.ID]
         if bulk:
+            try:
+                for article_id, docnum in _array_ids(leaf):
+                    if article_id in wanted:
+                        found[article_id] = (offset + docnum, leaf, docnum)
+                continue
+            except LookupError:
+                pass
             terms = ((field.from_bytes(text), text, info) for text, info in leaf.iter_field(S.ID))
         else:
             terms = ((article_id, field.to_bytes(article_id), leaf.term_info(S.ID, article_id))
