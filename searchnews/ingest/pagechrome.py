@@ -549,12 +549,12 @@ def _byline_under(k: int, texts: Sequence[str]) -> int | None:
     return None
 
 
-def _choose_headline(texts: Sequence[str], lines: Sequence[str], segments: Sequence[tuple[int, int]], first: int,
+def _headline_scores(texts: Sequence[str], lines: Sequence[str], segments: Sequence[tuple[int, int]], first: int,
                      good: Sequence[int], titles: Sequence[tuple[str, str]], stoplist: frozenset[str] | None,
-                     name: str | None) -> tuple[float, int] | None:
-    """The score and segment of the headline: the headline-like line above the article block that the page's
-    ``<title>``-style line repeats, that a byline or date follows, that the article's first paragraphs use the
-    words of, and that stands nearest the article (see the module terms)."""
+                     name: str | None) -> list[tuple[int, dict[str, float]]]:
+    """Each headline candidate above the article block (nearest first) with what counts for and against it: the
+    page's ``<title>``-style line repeats it, a byline or date follows it, the article's first paragraphs use its
+    words, it stands nearest the article (see the module terms). Its score is the sum of the values."""
     title_heads = {t.casefold() for t, _ in titles}
     # A page saved with its <title> first: the title, with or without the site, confirms a later line it repeats.
     first_title = texts[0].casefold() if _headline_candidate(texts[0]) else None
@@ -562,7 +562,7 @@ def _choose_headline(texts: Sequence[str], lines: Sequence[str], segments: Seque
         title_heads.add(first_title)
     slug = _slug_words(name)
     article_words = _content_words(" ".join(texts[k] for k in good[:6]), stoplist)
-    best: tuple[float, int] | None = None
+    found: list[tuple[int, dict[str, float]]] = []
     seen = 0
     ahead = first
     while ahead + 1 < len(texts) and ahead < first + 8 and len(texts[ahead]) < bp.CHROME_LENGTH_HIGH:
@@ -581,38 +581,49 @@ def _choose_headline(texts: Sequence[str], lines: Sequence[str], segments: Seque
             continue
         if not _headline_candidate(text):
             continue
-        score = 1.0 - 0.02 * min(seen, bp.HEADLINE_SEARCH_LINES)
+        parts = {"candidate": 1.0, "distance": -0.02 * min(seen, bp.HEADLINE_SEARCH_LINES)}
         folded = text.casefold()
         if k > 0 and (folded in title_heads or any(h.startswith(folded) for h in title_heads)):
-            score += 3
+            parts["in the title line"] = 3
         if _NAME_LIKE.fullmatch(text) and stoplist is not None and not any(
                 w in stoplist and w not in _NAME_JOINS for w in _WORD.findall(text.split(",")[0].casefold())):
-            score -= bp.HEADLINE_BYLINE_BONUS  # a person's name over a date is a byline, not a headline
+            parts["a name"] = -bp.HEADLINE_BYLINE_BONUS  # a person's name over a date is a byline, not a headline
         last_word = _WORD.findall(folded)[-1:]
         if stoplist is not None and last_word and last_word[0] in stoplist:
-            score -= 1  # "Say what you will about": a sentence a renderer cut at a link, not a headline
+            parts["ends with a stop word"] = -1  # "Say what you will about": a sentence cut at a link
         words = _content_words(text, stoplist)
         if slug and words and len(slug & words) >= 2 and len(slug & words) / len(words) >= 0.5:
-            score += 2
+            parts["the file name"] = 2
         if words:
-            score += 2.5 * len(words & article_words) / len(words)
+            parts["words the article uses"] = 2.5 * len(words & article_words) / len(words)
         if lines[segments[k][0]].startswith("# "):  # markdown's first-level heading: the page's <h1>
-            score += 2
+            parts["markdown h1"] = 2
         # A byline or a date right under it (or right above it).
         after = _byline_under(k, texts)
         if after is not None:
-            score += bp.HEADLINE_BYLINE_BONUS - 0.5 * (after - 1)
+            parts["byline or date under it"] = bp.HEADLINE_BYLINE_BONUS - 0.5 * (after - 1)
         elif k > 0 and _about_the_story(texts[k - 1]):
-            score += bp.HEADLINE_BYLINE_BONUS / 2
+            parts["byline or date above it"] = bp.HEADLINE_BYLINE_BONUS / 2
         if k < first and nearest:
-            score += 1
+            parts["nearest the article"] = 1
             nearest = False
         if counts[folded] == 2:  # the page's headline and its breadcrumb, share box or gallery
-            score += 1
+            parts["twice on the page"] = 1
         elif counts[folded] > 2:  # a name the page repeats everywhere: the site's, a section's
-            score -= 1
+            parts["repeated on the page"] = -1
         # A standfirst is a long sentence under the headline: a headline is rarely longer than a dozen words.
-        score -= 0.1 * max(0, len(text.split()) - bp.HEADLINE_LONG_WORDS)
+        parts["long"] = -0.1 * max(0, len(text.split()) - bp.HEADLINE_LONG_WORDS)
+        found.append((k, parts))
+    return found
+
+
+def _choose_headline(texts: Sequence[str], lines: Sequence[str], segments: Sequence[tuple[int, int]], first: int,
+                     good: Sequence[int], titles: Sequence[tuple[str, str]], stoplist: frozenset[str] | None,
+                     name: str | None) -> tuple[float, int] | None:
+    """The score and segment of the headline: the best scored of :func:`_headline_scores` (the nearest of equals)."""
+    best: tuple[float, int] | None = None
+    for k, parts in _headline_scores(texts, lines, segments, first, good, titles, stoplist, name):
+        score = sum(parts.values())
         if best is None or score > best[0]:
             best = (score, k)
     return best
