@@ -294,6 +294,8 @@ CHROME_STOPWORDS_HIGH = 0.32
 CHROME_NO_SPACES = frozenset({"zh", "ja", "th", "lo", "km", "my"})
 #: A chrome segment between two parts of an article weighs at least this many characters against joining them.
 CHROME_MIN_PENALTY = 30
+#: A short sentence right after the article's last paragraph, of at least this many words, ends the article.
+CLOSING_MIN_WORDS = 4
 #: A short segment the page repeats this many times is chrome: a section label over each teaser, "Reply".
 CHROME_REPEATS = 3
 #: A line in small letters carries on the line above only when one of the two is this long (prose, not tags).
@@ -310,6 +312,9 @@ STOPLISTS: dict[str, str] = {
     "et": "Estonian", "lv": "Latvian", "lt": "Lithuanian", "ko": "Korean", "tl": "Tagalog", "af": "Afrikaans",
 }
 
+_WRITER_LINKS = (r"(?:(?:E-?mail|Contact|Message) the (?:author|writer|reporter)|Follow (?:me |him |her |them |us )?on "
+                 r"(?:Twitter|Facebook|Instagram|LinkedIn|Google\+|Pinterest|YouTube|TikTok)|View/Post Comments"
+                 r"|(?:View|Post|Read) (?:a |all )?comments?)")
 #: Lines that are page chrome whatever their neighbours: the site speaking, not the story.
 CHROME_LINES: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p, _I)
@@ -343,6 +348,10 @@ CHROME_LINES: tuple[re.Pattern[str], ...] = tuple(
         r"(?:Filed|Posted) (?:under|in)\s*:?.{0,120}",
         # An e-mail address or a bare domain on a line of its own.
         r"[\w.+-]+@[\w-]+\.[\w.]{2,}|www\.[\w-]+(?:\.[\w-]+)+|[\w-]+\.(?:com|org|net|co\.uk|info)",
+        # An image's file name (a picture's alt text): "IMG_1187.JPG", "harbour logo 2.jpg".
+        r"[\w .()-]{1,60}\.(?:jpe?g|png|gif|webp|bmp|tiff?)",
+        # Links to the writer and the comments: "Email the author | Follow on Twitter", "View/Post Comments".
+        rf"{_WRITER_LINKS}(?:\s*[|·•/,]\s*{_WRITER_LINKS})*",
     )
 )
 
@@ -363,10 +372,12 @@ MARKDOWN_HEADING = re.compile(r"#{1,6}\s+(?P<text>.*?)\s*#*")
 #: A copyright line naming the site: "© 2024 Harbour Gazette. All rights reserved."
 COPYRIGHT_SITE = re.compile(
     r"(?:©|\(c\)|Copyright)\s*(?:(?:19|20)\d\d\s*)?(?P<site>[^.|,©]{2,60}?)\s*(?:[.,|]\s*.{0,80})?", _I)
+#: Markdown emphasis (html2text's ``<em>``): ``_The Interview_ Is a Pretty Smart Movie``, ``*Le Monde*``.
+MARKDOWN_EMPHASIS = re.compile(r"(?<![\w*])([_*])(?=[^\s_*])(?P<text>.+?)(?<=[^\s_*])\1(?![\w*])")
 #: A markdown link: ``[text](url)``.
 MARKDOWN_LINK = re.compile(r"!?\[(?P<text>[^\]]*)\]\([^)]*\)")
-#: A list item: ``* item``, ``- item``, ``• item``, ``1. item``.
-BULLET = re.compile(r"(?:[*•·▪►◦‣–-]|\d{1,2}[.)])\s+(?P<text>\S.*)")
+#: A list item: ``* item``, ``- item``, ``• item``, ``1. item`` (``+ item``: inscriptis' nested lists).
+BULLET = re.compile(r"(?:[*+•·▪►◦‣–-]|\d{1,2}[.)])\s+(?P<text>\S.*)")
 
 #: A headline has at least this many words and at most this many.
 HEADLINE_MIN_WORDS = 3
@@ -392,9 +403,15 @@ HEADLINE_BYLINE_BONUS = 3.0
 #: Each word of a headline-like line beyond this many lowers its score (a standfirst is longer than a headline).
 HEADLINE_LONG_WORDS = 12
 #: What a headline never holds: an e-mail address, a byline, a photo agency credit, a login prompt.
+#: And what a photo's caption ends with: its credit in brackets after a sentence ("You are what you search. (The
+#: Associated Press)"), an agency's or photographer's credit ("(AP Photo)", "(Photo by Jane Doe)"), a bracket
+#: left empty by a renderer ("( )"); a line wholly in brackets, an image's file name ("harbour-view.jpg").
 NOT_HEADLINE = re.compile(
     r"@\w|^(?:by|par|von)\s|\b(?:via|/)\s*(?:Getty|AP|AFP|Reuters|Shutterstock)\b|\bGetty Images\b"
-    r"|logged in|\bsign (?:in|up)\b|\bnewsletter\b|\bsubscribe\b|\bcookies?\b", _I)
+    r"|logged in|\bsign (?:in|up)\b|\bnewsletter\b|\bsubscribe\b|\bcookies?\b"
+    r"|[.!?][\"”’]?\s*[(\[][^()\[\]]{2,60}[)\]]\W*$|\((?:AP|AFP|Reuters|EPA|Getty)\b[^()]{0,40}\)\W*$"
+    r"|\((?:Photo|Image|Picture|Foto)s?\s*(?:by\b|:|/|courtesy\b)[^()]{0,60}\)\W*$|\(\s*\)\W*$|^\(.*\)$"
+    r"|\.(?:jpe?g|png|gif|webp)\b", _I)
 #: A list of other stories after the article: at least this many titles with a byline or date under them, or
 #: this many titles with a one-sentence teaser (of so many characters, ending with its stop) each.
 TEASER_MIN_STARTS = 2
@@ -405,10 +422,45 @@ TEASER_MAX_CHARS = 300
 #: case leaves in small letters.
 TITLE_CASE_SHARE = 0.8
 TITLE_SMALL_WORDS = frozenset("a an the and or nor but of in on at to for by with from as vs via".split())
+#: Function words (articles, prepositions, conjunctions, pronouns, auxiliaries) of the commonest news languages.
+#: jusText's stop-word lists are far longer (they hold "point", "show", "david" and "john"): they measure prose, not
+#: grammar. A line of capitalised words with none of these is people's names ("David Cenciotti, The Aviationist");
+#: a line that ends with one is a sentence a renderer cut at a link ("Say what you will about"), not a headline.
+FUNCTION_WORDS = frozenset(
+    # English
+    "a an the and or nor but of in on at to for by with from as into onto about than that this these those"
+    " is are was were be been am has have had do does did will would can could should may might must"
+    " i you he she it we they me him her us them my your his its our their who whom whose which what"
+    # French
+    " le la les l un une des du de d et ou mais à au aux en dans pour par sur avec sans sous que qui dont ce cet"
+    " cette ces son sa ses leur leurs est sont été"
+    # German
+    " der die das dem den des ein eine einem einen einer eines und oder aber von zu zum zur mit für auf im in"
+    " an am bei nach aus über unter ist sind war wird dass sein seine ihr ihre"
+    # Spanish, Italian, Portuguese
+    " el los las lo y e o pero del al con por para sin sobre entre es son su sus il gli lo della delle dei di"
+    " da nel nella per che non é os as do da dos das no na nos nas em um uma".split())
 #: ... and the list reaches the end of the article block but for this many segments (an advertisement).
 TEASER_TAIL = 10
 #: A line that gives a date has at most this many words ("on December 29, 2014 at 3:02 PM, updated ...").
 DATED_MAX_WORDS = 10
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+          r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|janvier|février|mars|avril|mai|juin|juillet|août|septembre"
+          r"|octobre|novembre|décembre|januar|februar|märz|juni|juli|oktober|dezember)\.?")
+#: A date as a stamp writes it, with its year or its time of day: "December 24, 2014", "24 Dec. 2014",
+#: "2019-01-21", "12/24/2014", "12.29.14", "8:17 AM", "13:49".
+STAMP_DATE = re.compile(
+    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b|\b\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{_MONTH},?\s+(?:19|20)\d\d\b"
+    r"|\b(?:19|20)\d\d-\d{1,2}-\d{1,2}\b|\b\d{1,2}[/.]\d{1,2}[/.](?:(?:19|20)\d\d|\d\d)\b"
+    r"|\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\b\.?)?", _I)
+#: Besides its dates and people's names (capitalised words), a stamp line holds only these words: "Joanne Anderson
+#: By Joanne Anderson on December 24, 2014 at 8:17 AM, updated December 24, 2014 at 8:25 AM", "Submitted on Mon,
+#: 2019-01-21 13:49", "Follow on Twitter on December 28, 2014 at 9:10 PM".
+STAMP_WORDS = frozenset(
+    "by on at in and updated posted published submitted modified filed written last first created edited"
+    " am pm a.m p.m gmt bst utc est edt cst cdt pst pdt cet cest et pt of the le am um par von".split())
+#: A stamp line has at most this many words.
+STAMP_MAX_WORDS = 30
 #: A closing blurb about the writer: "Jane Doe is a reporter at ...", "Jane writes about ...".
 WRITER_BLURB = re.compile(
     r"(?:[A-Z][\w.'’-]+ ){0,2}[A-Z][\w.'’-]+ (?:is|was|has been|writes|covers|reports)\b.{0,100}?"

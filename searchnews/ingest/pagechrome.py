@@ -76,7 +76,7 @@ _COMMENT_HEADER = PatternSet((bp.COMMENT_HEADER,))
 _MENU_END = frozenset(".!?。！？…")
 #: What a list item can start with (the first characters of :data:`~searchnews.ingest.boilerplate.BULLET`;
 #: digits are told by ``str.isdecimal``, as ``\d`` tells them).
-_BULLET_START = frozenset("*•·▪►◦‣–-")
+_BULLET_START = frozenset("*+•·▪►◦‣–-")
 
 GOOD, NEARGOOD, SHORT, BAD = "good", "near-good", "short", "bad"
 #: A photo's caption or credit: neither article text nor chrome (it weighs nothing in the article's span).
@@ -107,7 +107,7 @@ class Layout:
 
 
 def plain(line: str) -> str:
-    """A line without markdown heading marks, links, emphasis and list bullets."""
+    """A line without markdown heading marks, links, bold and emphasis, and list bullets."""
     if "](" in line:
         line = bp.MARKDOWN_LINK.sub(r"\g<text>", line)
     if line[:1] == "#":
@@ -120,6 +120,8 @@ def plain(line: str) -> str:
             line = bullet.group("text")
     if "**" in line or "__" in line:  # markdown's bold, also inside a line ("Jane Doe** said **today")
         line = _SPACES_AROUND.sub(" ", _BOLD.sub("", line)).strip()
+    if "_" in line or "*" in line:  # markdown's emphasis: "_The Interview_ Is a Pretty Smart Movie"
+        line = bp.MARKDOWN_EMPHASIS.sub(r"\g<text>", line)
     return line
 
 
@@ -149,16 +151,17 @@ def _wrap_margin(lines: Sequence[str]) -> int | None:
 #: a line of its own and so splits a paragraph at every link ("Say what you will about" / "Jane Doe" / ", the ...").
 _CONTINUATION_MARKS = frozenset(",.;:!?)]}”’»%")
 _SENTENCE_END = (".", "!", "?", "…", "。", "！", "？", ":", ";")
-#: A line that starts with a small letter but begins something new: a byline ("by Jane Doe"), a stamp, a url.
-_NEW_START = re.compile(r"(?:by|par|von|por|door|di|updated|posted|published)\b|https?:|www\.|[\w.+-]+@\w",
-                        re.IGNORECASE)
+#: A line that starts with a small letter but begins something new: a byline ("by Jane Doe"), a stamp, a url, an
+#: image's file name.
+_NEW_START = re.compile(r"(?:by|par|von|por|door|di|updated|posted|published)\b|https?:|www\.|[\w.+-]+@\w"
+                        r"|[\w .()-]{1,60}\.(?:jpe?g|png|gif|webp)$", re.IGNORECASE)
 
 
 def _continues(line: str, following: str) -> bool:
     """Whether ``following`` carries on the sentence that ``line`` leaves unfinished: it starts with punctuation
     that cannot start a sentence, or with a small letter after a line that ends mid-sentence (one of them long
     enough to be prose: a list of tags in small letters is one item a line)."""
-    if line.endswith(_SENTENCE_END):
+    if line.endswith(_SENTENCE_END) or _stamped(following):
         return False
     start = following[:1]
     if start in _CONTINUATION_MARKS:
@@ -286,6 +289,13 @@ def _neighbours(classes: Sequence[str], ignore_neargood: bool) -> tuple[list[str
     return before, after
 
 
+def _closing_sentence(text: str) -> bool:
+    """Whether a short segment right after the article's last paragraph is its closing sentence ("The lesson, as
+    always: you are what you search."): a sentence of a few words, not the site's promotion or the writer's blurb."""
+    return (text[:1].isupper() and text.endswith((".", "!", "?", "…", "”", '"', "»"))
+            and len(text.split()) >= bp.CLOSING_MIN_WORDS and not _blurb_or_promo(text) and not _PROMO.matches(text))
+
+
 def _revise(classes: list[str], reasons: list[str], texts: Sequence[str]) -> None:
     """jusText's context-sensitive pass, in linear time (in place)."""
     n = len(classes)
@@ -304,6 +314,8 @@ def _revise(classes: list[str], reasons: list[str], texts: Sequence[str]) -> Non
             updates[i] = (GOOD, "short, next to article text")
         elif after[i] == BAD and after_any[i] == NEARGOOD:
             updates[i] = (GOOD, "short, next to article text")
+        elif before[i] == GOOD and i > 0 and classes[i - 1] in (GOOD, NEARGOOD) and _closing_sentence(texts[i]):
+            updates[i] = (GOOD, "a short sentence that ends the article")
         else:
             updates[i] = (BAD, "short, at the edge of the article")
     for i, (cls, reason) in updates.items():
@@ -500,8 +512,11 @@ def _headline_candidate(text: str) -> bool:
 _ANY_BYLINE = re.compile(r"(?:(?:Curated|Curator|Written|Words|Text|Story|Reported|Interview)\s*(?:by)?\s*:?"
                          r"|by|par|von|por|door|di)\s+[^\W\d_][\w.'’-]+(?:\s+[^\W\d_][\w.'’-]+){0,3}\b.{0,80}",
                          re.IGNORECASE)
+#: A byline glued to the writer's name above it (a link, then the byline): "Jane Doe, The Harbour Gazette By Jane
+#: Doe, The Harbour Gazette".
+_NAME_BY_NAME = re.compile(r"(?P<name>[^\W\d_][^\n]{2,80}?)\s+(?:By|by|BY)\s+(?P=name)(?:\W.{0,80})?")
 #: People's names (2 to 4 capitalised words each, maybe ", Their Title"): an author's line, not a headline.
-_NAME_WORD = r"[A-Z](?:[a-zß-ÿ]+(?:['’-][A-Za-zß-ÿ]+)*|\.)"
+_NAME_WORD = r"[A-Z](?:[a-zß-ÿ]+(?:['’-][A-Za-zß-ÿ]+)*\.?|\.)"
 _NAME = rf"{_NAME_WORD}(?: {_NAME_WORD}){{1,3}}"
 _NAME_LIKE = re.compile(rf"{_NAME}(?:(?:,| and| &) {_NAME})*(?:, [\w .&'’-]{{2,40}})?")
 #: A line that dates something: a month's name or a time of day, and a year or a day's number.
@@ -519,15 +534,29 @@ _STORY_META = PatternSet((bp.BYLINE, bp.AUTHORS_LINE, bp.BARE_DATE_LINE, *(patte
 def _about_the_story(text: str) -> bool:
     """Whether a segment is a byline or a date: what stands next to a headline (not a quote's attribution:
     "— Jane Doe (@jdoe) 3 May 2024")."""
-    if text[:1] in "—–-" or len(text.split()) > bp.DATED_MAX_WORDS * 2:
+    if text[:1] in "—–-":
         return False
-    return bool(_STORY_META.matches(text) or _ANY_BYLINE.fullmatch(text)
-                or (len(text.split()) <= bp.DATED_MAX_WORDS and _DATED.fullmatch(text)))
+    if len(text.split()) > bp.DATED_MAX_WORDS * 2:
+        return _stamped(text)
+    return bool(_STORY_META.matches(text) or _ANY_BYLINE.fullmatch(text) or _NAME_BY_NAME.fullmatch(text)
+                or (len(text.split()) <= bp.DATED_MAX_WORDS and _DATED.fullmatch(text)) or _stamped(text))
+
+
+def _stamped(text: str) -> bool:
+    """Whether a line is a stamp by its shape: a date with its year or time, and besides its dates nothing but
+    people's names and a stamp's words ("Jane Doe By Jane Doe on December 24, 2014 at 8:17 AM, updated ...")."""
+    if not any(c.isdigit() for c in text) or not bp.STAMP_DATE.search(text):
+        return False
+    words = _WORD.findall(bp.STAMP_DATE.sub(" ", text))
+    return len(words) <= bp.STAMP_MAX_WORDS and all(
+        w[:1].isupper() or w.isdigit() or w.casefold() in bp.STAMP_WORDS for w in words)
 
 
 def _is_name(text: str) -> bool:
-    """Whether a line is people's names ("Jane Doe and Ali Hassan", "Jane Doe, The Harbour Gazette")."""
-    return bool(_NAME_LIKE.fullmatch(text))
+    """Whether a line is people's names ("Jane Doe and Ali Hassan", "Jane Doe, The Harbour Gazette"): capitalised
+    words without a function word before the first comma (a headline in title case has one: "Talks Go On in Oslo")."""
+    return bool(_NAME_LIKE.fullmatch(text)) and not any(
+        w in bp.FUNCTION_WORDS and w not in _NAME_JOINS for w in _WORD.findall(text.split(",")[0].casefold()))
 
 
 def _byline_under(k: int, texts: Sequence[str]) -> int | None:
@@ -547,6 +576,11 @@ def _byline_under(k: int, texts: Sequence[str]) -> int | None:
                              and len(text.split()) < max(bp.HEADLINE_LONG_WORDS, words + 3)):
             return None
     return None
+
+
+def _bulleted(line: str) -> bool:
+    """Whether a line is a list item ("* Politics", "+ Photo Galleries", "• Reply")."""
+    return line[:1] in _BULLET_START and bool(bp.BULLET.fullmatch(line))
 
 
 def _headline_scores(texts: Sequence[str], lines: Sequence[str], segments: Sequence[tuple[int, int]], first: int,
@@ -574,8 +608,8 @@ def _headline_scores(texts: Sequence[str], lines: Sequence[str], segments: Seque
         counts[key] = counts.get(key, 0) + 1
     for k in range(ahead, -1, -1):
         text = texts[k]
-        if k < first:
-            seen += 1
+        if k < first and not (_shape(text) or counts[text.casefold()] >= bp.CHROME_REPEATS):
+            seen += 1  # (lines of chrome by their shape, a gallery's pager, do not count)
         # Far above the article (menus in between), only a line the page's title repeats is looked at.
         if seen > bp.HEADLINE_SEARCH_LINES and text.casefold() not in title_heads:
             continue
@@ -585,12 +619,11 @@ def _headline_scores(texts: Sequence[str], lines: Sequence[str], segments: Seque
         folded = text.casefold()
         if k > 0 and (folded in title_heads or any(h.startswith(folded) for h in title_heads)):
             parts["in the title line"] = 3
-        if _NAME_LIKE.fullmatch(text) and stoplist is not None and not any(
-                w in stoplist and w not in _NAME_JOINS for w in _WORD.findall(text.split(",")[0].casefold())):
+        if _is_name(text):
             parts["a name"] = -bp.HEADLINE_BYLINE_BONUS  # a person's name over a date is a byline, not a headline
         last_word = _WORD.findall(folded)[-1:]
-        if stoplist is not None and last_word and last_word[0] in stoplist:
-            parts["ends with a stop word"] = -1  # "Say what you will about": a sentence cut at a link
+        if last_word and last_word[0] in bp.FUNCTION_WORDS:
+            parts["ends with a function word"] = -1  # "Say what you will about": a sentence cut at a link
         words = _content_words(text, stoplist)
         if slug and words and len(slug & words) >= 2 and len(slug & words) / len(words) >= 0.5:
             parts["the file name"] = 2
@@ -607,6 +640,11 @@ def _headline_scores(texts: Sequence[str], lines: Sequence[str], segments: Seque
         if k < first and nearest:
             parts["nearest the article"] = 1
             nearest = False
+        if _bulleted(lines[segments[k][0]]) and any(
+                0 <= j < len(segments) and _bulleted(lines[segments[j][0]]) for j in (k - 1, k + 1)):
+            parts["in a list"] = -1  # a menu's item, a story's highlights
+        if text.isupper() and len(words) >= 4 and not any(w in bp.FUNCTION_WORDS for w in _WORD.findall(folded)):
+            parts["labels in capitals"] = -2  # "HOTELS ITALY SPAS TRAVEL": the story's tags
         if counts[folded] == 2:  # the page's headline and its breadcrumb, share box or gallery
             parts["twice on the page"] = 1
         elif counts[folded] > 2:  # a name the page repeats everywhere: the site's, a section's
