@@ -294,6 +294,8 @@ CHROME_STOPWORDS_HIGH = 0.32
 CHROME_NO_SPACES = frozenset({"zh", "ja", "th", "lo", "km", "my"})
 #: A chrome segment between two parts of an article weighs at least this many characters against joining them.
 CHROME_MIN_PENALTY = 30
+#: A page without one long paragraph is an article of short paragraphs when it has this many of medium length.
+SHORT_PARAGRAPHS_MIN = 3
 #: A short sentence right after the article's last paragraph, of at least this many words, ends the article.
 CLOSING_MIN_WORDS = 4
 #: A short segment the page repeats this many times is chrome: a section label over each teaser, "Reply".
@@ -400,6 +402,13 @@ COMMENT_MARKER = re.compile(r"(?:Reply|Report(?: abuse| comment)?|Flag|Like Repl
 HEADLINE_SEARCH_LINES = 40
 #: What a byline or a date just under a headline-like line adds to its score as the page's headline.
 HEADLINE_BYLINE_BONUS = 3.0
+#: What a headline-like line gets for saying what the page's ``<title>``-style line says (in proportion to how far
+#: their words agree, from this much: F1 of their stems), and for using the words of the article's first paragraphs.
+HEADLINE_TITLE_BONUS = 3.0
+HEADLINE_TITLE_AGREEMENT = 0.5
+HEADLINE_ARTICLE_BONUS = 2.5
+#: Words are compared by their first letters (a stemmer for any language).
+STEM_LETTERS = 5
 #: Each word of a headline-like line beyond this many lowers its score (a standfirst is longer than a headline).
 HEADLINE_LONG_WORDS = 12
 #: What a headline never holds: an e-mail address, a byline, a photo agency credit, a login prompt.

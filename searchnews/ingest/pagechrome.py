@@ -67,6 +67,8 @@ _QUOTES = ('"', "“", "”", "«", "»", "'", "‘", "’", "„")
 #: The end of a sentence inside a paragraph: a stop and a space (not "U.S." or "1.5").
 _SENTENCE_STOPS = re.compile(r"[.!?。！？…][\"”’»)]?\s+(?=\S)")
 _BOLD = re.compile(r"\*\*|__")
+#: A sentence that ends inside a line, after a word in small letters ("... into politics. Anyone"; not "U.S. Army").
+_INNER_SENTENCE_END = re.compile(r"[a-zß-ÿ]{2}\.[\"”’]?\s+[\"“‘]?[A-ZÀ-Ý]")
 _SPACES_AROUND = re.compile(r"  +")
 _CHROME = PatternSet(bp.CHROME_LINES)
 _PROMO = PatternSet(bp.PROMO_LINES)
@@ -238,6 +240,9 @@ def might_be_page(lines: Sequence[str], body: Sequence[bool]) -> bool:
     return False
 
 
+_MEDIUM_PROSE = "medium length, with the stop words of prose"
+
+
 def _context_free(text: str, stoplist: frozenset[str] | None, dense: bool) -> tuple[str, str]:
     """A segment's class and reason from its own shape."""
     shape = _shape(text)
@@ -257,10 +262,21 @@ def _context_free(text: str, stoplist: frozenset[str] | None, dense: bool) -> tu
     if density >= bp.CHROME_STOPWORDS_HIGH:
         if length > bp.CHROME_LENGTH_HIGH:
             return GOOD, "long, with the stop words of prose"
-        return NEARGOOD, "medium length, with the stop words of prose"
+        return NEARGOOD, _MEDIUM_PROSE
     if density >= bp.CHROME_STOPWORDS_LOW:
         return NEARGOOD, "some stop words"
     return BAD, "few stop words: not prose"
+
+
+def _short_paragraphs(classes: list[str], reasons: list[str]) -> None:
+    """On a page without one long paragraph (an article of one-sentence paragraphs), the medium-length segments
+    with the stop words of prose are its text (in place), when there are at least
+    :data:`~searchnews.ingest.boilerplate.SHORT_PARAGRAPHS_MIN` of them: jusText's length threshold scaled down to
+    the page."""
+    found = [k for k, reason in enumerate(reasons) if classes[k] == NEARGOOD and reason == _MEDIUM_PROSE]
+    if len(found) >= bp.SHORT_PARAGRAPHS_MIN:
+        for k in found:
+            classes[k], reasons[k] = GOOD, reasons[k] + " (a page of short paragraphs)"
 
 
 def _heading_like(text: str) -> bool:
@@ -486,6 +502,22 @@ def _content_words(text: str, stoplist: frozenset[str] | None) -> set[str]:
             if len(w) > 2 and not w.isdigit() and (stoplist is None or w not in stoplist)}
 
 
+def _stems(text: str, stoplist: frozenset[str] | None) -> set[str]:
+    """The content words of ``text`` cut to their first letters (a stemmer for any language: "Argentina's" and
+    "Argentine", "tensions" and "tension" agree)."""
+    return {w[:bp.STEM_LETTERS] for w in _content_words(text, stoplist)}
+
+
+def _agreement(stems: set[str], other: set[str]) -> float:
+    """How far two lines say the same (F1 of their stems), 0 below
+    :data:`~searchnews.ingest.boilerplate.HEADLINE_TITLE_AGREEMENT`; 1 for the same words."""
+    common = len(stems & other)
+    if not common:
+        return 0.0
+    f1 = 2 * common / (len(stems) + len(other))
+    return f1 if f1 >= bp.HEADLINE_TITLE_AGREEMENT else 0.0
+
+
 def _slug_words(name: str | None) -> set[str]:
     if not name:
         return set()
@@ -589,13 +621,16 @@ def _headline_scores(texts: Sequence[str], lines: Sequence[str], segments: Seque
     """Each headline candidate above the article block (nearest first) with what counts for and against it: the
     page's ``<title>``-style line repeats it, a byline or date follows it, the article's first paragraphs use its
     words, it stands nearest the article (see the module terms). Its score is the sum of the values."""
-    title_heads = {t.casefold() for t, _ in titles}
-    # A page saved with its <title> first: the title, with or without the site, confirms a later line it repeats.
-    first_title = texts[0].casefold() if _headline_candidate(texts[0]) else None
-    if first_title:
-        title_heads.add(first_title)
+    # The page's <title>-style lines ("Headline | Site"), and a first line that may be the <title> a page was saved
+    # with (or the site's name, or a menu: weaker evidence).
+    title_stems = [(_stems(t, stoplist), bp.HEADLINE_TITLE_BONUS) for t, _ in titles]
+    if _headline_candidate(texts[0]):
+        title_stems.append((_stems(texts[0], stoplist), bp.HEADLINE_TITLE_BONUS / 2))
+    title_heads = {t.casefold() for t, _ in titles} | ({texts[0].casefold()} if len(title_stems) > len(titles) else set())
+    sites = {site.casefold() for _, site in titles} | {
+        m.group("site").strip().casefold() for t in texts[-12:] if (m := bp.COPYRIGHT_SITE.fullmatch(t))}
     slug = _slug_words(name)
-    article_words = _content_words(" ".join(texts[k] for k in good[:6]), stoplist)
+    article_stems = _stems(" ".join(texts[k] for k in good[:6]), stoplist)
     found: list[tuple[int, dict[str, float]]] = []
     seen = 0
     ahead = first
@@ -613,12 +648,18 @@ def _headline_scores(texts: Sequence[str], lines: Sequence[str], segments: Seque
         # Far above the article (menus in between), only a line the page's title repeats is looked at.
         if seen > bp.HEADLINE_SEARCH_LINES and text.casefold() not in title_heads:
             continue
-        if not _headline_candidate(text):
-            continue
+        if not _headline_candidate(text) or (len(text.split()) > bp.HEADLINE_LONG_WORDS
+                                             and _INNER_SENTENCE_END.search(text)):
+            continue  # (two sentences: a paragraph, "... into politics. Anyone whose career ...")
         parts = {"candidate": 1.0, "distance": -0.02 * min(seen, bp.HEADLINE_SEARCH_LINES)}
         folded = text.casefold()
-        if k > 0 and (folded in title_heads or any(h.startswith(folded) for h in title_heads)):
-            parts["in the title line"] = 3
+        stems = _stems(text, stoplist)
+        if k > 0 and stems:
+            agreement = max((bonus * _agreement(stems, title) for title, bonus in title_stems), default=0.0)
+            if agreement:
+                parts["agrees with the title line"] = agreement
+        if folded in sites:
+            parts["the site's name"] = -bp.HEADLINE_TITLE_BONUS
         if _is_name(text):
             parts["a name"] = -bp.HEADLINE_BYLINE_BONUS  # a person's name over a date is a byline, not a headline
         last_word = _WORD.findall(folded)[-1:]
@@ -627,8 +668,8 @@ def _headline_scores(texts: Sequence[str], lines: Sequence[str], segments: Seque
         words = _content_words(text, stoplist)
         if slug and words and len(slug & words) >= 2 and len(slug & words) / len(words) >= 0.5:
             parts["the file name"] = 2
-        if words:
-            parts["words the article uses"] = 2.5 * len(words & article_words) / len(words)
+        if stems:
+            parts["words the article uses"] = bp.HEADLINE_ARTICLE_BONUS * len(stems & article_stems) / len(stems)
         if lines[segments[k][0]].startswith("# "):  # markdown's first-level heading: the page's <h1>
             parts["markdown h1"] = 2
         # A byline or a date right under it (or right above it).
@@ -667,6 +708,41 @@ def _choose_headline(texts: Sequence[str], lines: Sequence[str], segments: Seque
     return best
 
 
+def _join_title_runs(segments: list[tuple[int, int]], texts: list[str]) -> tuple[list[tuple[int, int]], list[str]]:
+    """The segments with each run of short ones that together say the page's title made one segment: a headline
+    that a renderer split at each of its links ("Jane Doe" / "Explains Her Move to" / "Port Avel")."""
+    heads = {_fold_spaces(m.group("headline")).casefold() for t in texts[:12] + texts[-12:]
+             if (m := bp.TITLE_LINE.fullmatch(t))}
+    if texts and _headline_candidate(texts[0]):
+        heads.add(_fold_spaces(texts[0]).casefold())
+    if not heads:
+        return segments, texts
+    out_segments: list[tuple[int, int]] = []
+    out_texts: list[str] = []
+    k = 0
+    while k < len(texts):
+        joined, end = _fold_spaces(texts[k]).casefold(), k
+        if 0 < len(joined) < bp.CHROME_LENGTH_LOW and any(h.startswith(joined + " ") for h in heads):
+            while joined not in heads and end + 1 < len(texts):
+                longer = f"{joined} {_fold_spaces(texts[end + 1]).casefold()}"
+                if not any(h.startswith(longer) for h in heads):
+                    break
+                joined, end = longer, end + 1
+        if end > k and joined in heads:
+            out_segments.append((segments[k][0], segments[end][1]))
+            out_texts.append(" ".join(_fold_spaces(t) for t in texts[k:end + 1]))
+            k = end + 1
+            continue
+        out_segments.append(segments[k])
+        out_texts.append(texts[k])
+        k += 1
+    return out_segments, out_texts
+
+
+def _fold_spaces(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _title_lines(texts: Sequence[str]) -> list[tuple[str, str]]:
     """``(headline, site)`` of each ``<title>``-style line."""
     found = []
@@ -690,6 +766,7 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
     if not segments:
         return Layout(False, ("blank",) * n, ("",) * n)
     texts = [" ".join(texts_by_line[a:b + 1]) for a, b in segments]
+    segments, texts = _join_title_runs(segments, texts)
     if language is None:
         from .language import detect_language
 
@@ -703,6 +780,8 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
         reasons.append(reason)
     shapes = list(reasons)
     starts_with_chrome = classes[0] == BAD and reasons[0] in _SHAPE_REASONS
+    if GOOD not in classes:
+        _short_paragraphs(classes, reasons)
     _repeated(classes, reasons, texts, stoplist)
     _captions(classes, reasons, texts)
     _revise(classes, reasons, texts)
