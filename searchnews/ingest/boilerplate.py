@@ -290,6 +290,10 @@ CHROME_LENGTH_LOW = 70
 CHROME_LENGTH_HIGH = 120
 CHROME_STOPWORDS_LOW = 0.30
 CHROME_STOPWORDS_HIGH = 0.32
+#: A sentence (a capital, so many words, a final stop) with fewer stop words but this share is near-good, not bad:
+#: "Deux agents supplémentaires seront recrutés pour assurer les nouvelles plages horaires."
+CHROME_SENTENCE_STOPWORDS = 0.2
+CHROME_SENTENCE_WORDS = 8
 #: Languages written without spaces between words: lengths count characters, not stop words.
 CHROME_NO_SPACES = frozenset({"zh", "ja", "th", "lo", "km", "my"})
 #: A chrome segment between two parts of an article weighs at least this many characters against joining them.
@@ -404,7 +408,7 @@ HEADLINE_SEARCH_LINES = 40
 HEADLINE_BYLINE_BONUS = 3.0
 #: What a headline-like line gets for saying what the page's ``<title>``-style line says (in proportion to how far
 #: their words agree, from this much: F1 of their stems), and for using the words of the article's first paragraphs.
-HEADLINE_TITLE_BONUS = 3.0
+HEADLINE_TITLE_BONUS = 4.5
 HEADLINE_TITLE_AGREEMENT = 0.5
 HEADLINE_ARTICLE_BONUS = 2.5
 #: Words are compared by their first letters (a stemmer for any language).

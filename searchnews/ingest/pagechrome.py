@@ -57,7 +57,7 @@ from dataclasses import dataclass
 from . import boilerplate as bp
 from .patternsets import PatternSet
 
-__all__ = ["Layout", "find_layout", "might_be_page", "plain"]
+__all__ = ["Layout", "find_layout", "might_be_page", "plain", "stamp_metadata"]
 
 _WORD = re.compile(r"\w+")
 _LETTERS = re.compile(r"[^\W\d_]")
@@ -265,6 +265,9 @@ def _context_free(text: str, stoplist: frozenset[str] | None, dense: bool) -> tu
         return NEARGOOD, _MEDIUM_PROSE
     if density >= bp.CHROME_STOPWORDS_LOW:
         return NEARGOOD, "some stop words"
+    if (density >= bp.CHROME_SENTENCE_STOPWORDS and text[:1].isupper() and text.endswith(_TERMINAL)
+            and len(text.split()) >= bp.CHROME_SENTENCE_WORDS):
+        return NEARGOOD, "a sentence with few stop words"
     return BAD, "few stop words: not prose"
 
 
@@ -402,9 +405,16 @@ def _story_starts(first: int, last: int, texts: Sequence[str]) -> list[int]:
     for k in range(first, last + 1):
         if starts and k <= starts[-1] + 2:
             continue  # the same story's title, standfirst and byline
-        if _headline_candidate(texts[k]) and any(_about_the_story(texts[k + d]) for d in (1, 2) if k + d <= last):
+        if (_headline_candidate(texts[k]) and any(_about_the_story(texts[k + d]) for d in (1, 2) if k + d <= last)
+                and not (k + 1 <= last and _quote_attribution(texts[k + 1]))):
             starts.append(k)
     return starts
+
+
+def _quote_attribution(text: str) -> bool:
+    """Whether a line signs a quote or an embedded post ("— Jane Doe (@jdoe)"): the date under it is the post's, not
+    another story's."""
+    return text[:1] in "—–-" and len(text.split()) <= bp.DATED_MAX_WORDS * 2
 
 
 def _teaser_run(first: int, last: int, classes: Sequence[str], texts: Sequence[str]) -> int | None:
@@ -502,10 +512,10 @@ def _content_words(text: str, stoplist: frozenset[str] | None) -> set[str]:
             if len(w) > 2 and not w.isdigit() and (stoplist is None or w not in stoplist)}
 
 
-def _stems(text: str, stoplist: frozenset[str] | None) -> set[str]:
-    """The content words of ``text`` cut to their first letters (a stemmer for any language: "Argentina's" and
-    "Argentine", "tensions" and "tension" agree)."""
-    return {w[:bp.STEM_LETTERS] for w in _content_words(text, stoplist)}
+def _stems(text: str) -> set[str]:
+    """The words of ``text`` but function words and numbers, cut to their first letters (a stemmer for any language:
+    "Argentina's" and "Argentine", "tensions" and "tension" agree)."""
+    return {w[:bp.STEM_LETTERS] for w in _content_words(text, bp.FUNCTION_WORDS)}
 
 
 def _agreement(stems: set[str], other: set[str]) -> float:
@@ -584,6 +594,22 @@ def _stamped(text: str) -> bool:
         w[:1].isupper() or w.isdigit() or w.casefold() in bp.STAMP_WORDS for w in words)
 
 
+def stamp_metadata(text: str) -> tuple[list[str], str | None]:
+    """The writer's name and the first date (with its year) of a byline or stamp line that the line rules do not
+    read ("Jane Doe By Jane Doe on December 24, 2014 at 8:17 AM, updated ..."): ``([], None)`` for other lines."""
+    names: list[str] = []
+    byline = _NAME_BY_NAME.fullmatch(text)
+    if byline:
+        name = re.split(r"[,|]", byline.group("name"))[0].strip()
+        if _is_name(name):
+            names.append(name)
+    date = None
+    if _stamped(text) or byline:
+        date = next((m.group(0) for m in bp.STAMP_DATE.finditer(text) if re.search(r"(?:19|20)\d\d", m.group(0))),
+                    None)
+    return names, date
+
+
 def _is_name(text: str) -> bool:
     """Whether a line is people's names ("Jane Doe and Ali Hassan", "Jane Doe, The Harbour Gazette"): capitalised
     words without a function word before the first comma (a headline in title case has one: "Talks Go On in Oslo")."""
@@ -623,14 +649,16 @@ def _headline_scores(texts: Sequence[str], lines: Sequence[str], segments: Seque
     words, it stands nearest the article (see the module terms). Its score is the sum of the values."""
     # The page's <title>-style lines ("Headline | Site"), and a first line that may be the <title> a page was saved
     # with (or the site's name, or a menu: weaker evidence).
-    title_stems = [(_stems(t, stoplist), bp.HEADLINE_TITLE_BONUS) for t, _ in titles]
+    title_stems = [(_stems(t), bp.HEADLINE_TITLE_BONUS) for t, _ in titles]
     if _headline_candidate(texts[0]):
-        title_stems.append((_stems(texts[0], stoplist), bp.HEADLINE_TITLE_BONUS / 2))
-    title_heads = {t.casefold() for t, _ in titles} | ({texts[0].casefold()} if len(title_stems) > len(titles) else set())
+        title_stems.append((_stems(texts[0]), bp.HEADLINE_TITLE_BONUS / 2))
+    title_heads = {t.casefold() for t, _ in titles}
+    if len(title_stems) > len(titles):
+        title_heads.add(texts[0].casefold())
     sites = {site.casefold() for _, site in titles} | {
         m.group("site").strip().casefold() for t in texts[-12:] if (m := bp.COPYRIGHT_SITE.fullmatch(t))}
     slug = _slug_words(name)
-    article_stems = _stems(" ".join(texts[k] for k in good[:6]), stoplist)
+    article_stems = _stems(" ".join(texts[k] for k in good[:6]))
     found: list[tuple[int, dict[str, float]]] = []
     seen = 0
     ahead = first
@@ -653,7 +681,7 @@ def _headline_scores(texts: Sequence[str], lines: Sequence[str], segments: Seque
             continue  # (two sentences: a paragraph, "... into politics. Anyone whose career ...")
         parts = {"candidate": 1.0, "distance": -0.02 * min(seen, bp.HEADLINE_SEARCH_LINES)}
         folded = text.casefold()
-        stems = _stems(text, stoplist)
+        stems = _stems(text)
         if k > 0 and stems:
             agreement = max((bonus * _agreement(stems, title) for title, bonus in title_stems), default=0.0)
             if agreement:
@@ -819,9 +847,15 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
     # (Under a list of other stories, their bylines and dates are not the article's.)
     footer_end = last if ended_early else min(len(segments) - 1, last + bp.META_WINDOW_LINES)
     chrome_lines: list[int] = []
+    # The article's top, before its first long paragraph: where its byline and stamp may stand inside the block.
+    top_end = first
+    while top_end < last and len(texts[top_end]) < bp.CHROME_LENGTH_HIGH:
+        top_end += 1
     for k, (a, b) in enumerate(segments):
         if k == headline_seg:
             decision, reason = "headline", "headline-like line above the article"
+        elif first <= k < top_end and _about_the_story(texts[k]):
+            decision, reason = "meta", "a byline or a stamp at the top of the article"
         elif first <= k <= last:
             decision = "article" if classes[k] == GOOD else "caption" if classes[k] == CAPTION else "chrome"
             reason = reasons[k]
