@@ -223,3 +223,78 @@ def test_the_writer_and_the_date_are_read_from_a_stamp_line_under_the_headline()
     article = clean_text(page)
     assert article.date == dt.datetime(2014, 12, 24)
     assert article.authors == ("Maren Holt",)
+
+
+# --- What ends the article -------------------------------------------------------------------------------------
+
+TEASERS = (
+    ("Lawmakers want a bigger hospital on Holm", "The island's clinic could add twelve beds, a night doctor and a helicopter pad if the council agrees to pay for the extension next spring."),
+    ("VIDEO: Seal pup rescued from the harbour wall", "A video shows two fishermen lifting a seal pup back into the water at low tide, while a crowd of tourists cheers them on from the quay."),
+    ("Preservationists target the old lighthouse", "THE CASE for the lighthouse on Skerry Point could be heard by the planning board in March, after the owners asked to turn it into flats."),
+    ("Rowing club celebrates centenary regatta", "A hundred boats raced on the estuary on Saturday to mark the club's first century, and its oldest rower, Tomas Avel Jr. of Holm, was eighty-one."),
+    ("Plan for beach kiosks on hold", "A plan to let vendors sell ice cream and coffee from kiosks along the whole beach at Port Avel is on hold until the council has counted the bins"),
+    ("Bakery chain to open three more shops", "The family firm that started with one oven on Mill Lane now employs two hundred people and will open shops on all three islands by the summer."),
+    ("Flood barrier finished ahead of winter", "Engineers tested the new gates at high tide on Sunday and said they closed in under four minutes, twice as fast as the old barrier ever did."),
+    ("School choir to sing at the national final", "The Holm primary school choir, twenty-two children and one very proud teacher, will travel to the capital next month for the national final."),
+)
+
+
+def test_a_list_of_other_stories_broken_by_labels_and_video_titles_ends_the_article():
+    teasers = "".join(f"{title}\n{teaser}\n" for title, teaser in TEASERS[:4])
+    teasers += "Immigrant cafes on the quay are getting a\nImmigrant cafes on the quay are getting a boost.\nFROM AROUND THE WEB\nEditor's Picks\n"
+    teasers += "".join(f"{title}\n{teaser}\n" for title, teaser in TEASERS[4:])
+    page = MENU + f"{HEADLINE}\nBy Maren Holt\n3 May 2024\n" + ARTICLE + "Related Stories\nEditor's Picks\n" + teasers + FOOTER
+    text = body(page)
+    assert text.endswith("the winter timetable it promised passengers last year.")
+    for title, teaser in TEASERS:
+        assert teaser not in text and title not in text
+
+
+def test_readers_comments_under_a_comment_systems_controls_are_left_out():
+    # No "wrote:" headers and no "Reply" links: a count of comments, the system's controls, then each reader's
+    # name and comment.
+    page = (MENU + f"{HEADLINE}\nBy Maren Holt\n" + ARTICLE
+            + "4 comments\nGet Livefyre\nFAQ\nSign in\n+ Follow\nPost comment\nNewest | Oldest\nharbourwatch\n"
+            + "Extremely well thought out and important article about our ferries, thanks for sharing it with the islands.\n"
+            + "quaystreet_baker\nI hope the new boats keep the winter timetable, because the last time the operator promised it the promise did not last a year.\n"
+            + "Powered by Livefyre\n" + FOOTER)
+    text = body(page)
+    assert "the winter timetable it promised passengers last year" in text
+    assert "thanks for sharing" not in text and "did not last a year" not in text
+
+
+def test_a_closing_disclosure_and_the_sites_promotion_are_left_out():
+    page = (MENU + f"{HEADLINE}\nBy Maren Holt\n" + ARTICLE
+            + "1 great ferry stock to buy for 2015 and beyond\n"
+            + "2015 is shaping up to be another great year for island shipping. To get our analysts' full report on the operator's shares, completely free, simply click here.\n"
+            + "Maren Holt owns shares of Tidewater Ferries. The Tidewater Courier has a disclosure policy.\n"
+            + "Try any of our newsletters free for 30 days, and read every story on the islands before anyone else does.\n"
+            + FOOTER)
+    text = body(page)
+    assert text.endswith("the winter timetable it promised passengers last year.")
+    assert "great ferry stock" not in text and "owns shares" not in text and "newsletters free" not in text
+
+
+def test_a_menu_of_other_stories_headlines_next_to_a_promotion_is_chrome():
+    # A site's mega menu: section labels and three headlines each, with a promoted event's blurb among them.
+    sections = (("Islands", ("Holm Council Votes on New Harbour Wall", "Why Skerry Point Needs a Lifeguard This Summer", "The Best Walks on the Three Islands")),
+                ("Business", ("Shipyard Hires Forty Welders for Ferry Order", "Fish Market Prices Reach a Ten-Year High", "What the New Tax Means for Island Shops")),
+                ("Culture", ("Island Radio Turns Fifty With a Week of Concerts", "A Painter Who Only Paints the Harbour at Dawn", "Our Favourite Island Books of the Year")))
+    menu = "".join(f"{label}\n" + "".join(f"{title}\n" for title in titles) for label, titles in sections)
+    page = (MENU + menu + "Promotion\nIn today's island economy, change is a constant force. At the annual Tidewater Business Forum, leaders from shipping, fishing and tourism meet to plan the year ahead.\nSee the event >\n"
+            + f"{HEADLINE}\nBy Maren Holt\n3 May 2024\n" + ARTICLE + FOOTER)
+    text = body(page)
+    assert text.startswith("The ferry operator that links the three outer islands")
+    assert "Shipyard Hires Forty Welders" not in text and "Tidewater Business Forum" not in text
+
+
+def test_related_links_under_a_label_are_other_stories_not_bylines():
+    # "Story: <title>" lines at the end: titles under a label, not "Story: <writer's name>".
+    page = (MENU + f"{HEADLINE}\nBy Maren Holt\n" + ARTICLE
+            + "Story: The Real Cost of Running a Ferry: Why Fares Go Up Every Spring\n"
+            + "Story: The Hidden Risk in the World's Oldest Island Crossing\n"
+            + "Story: Ferries and Storms: What Could Possibly Go Wrong?\n"
+            + "Holt is a reporter and writer on the islands. Follow her on Twitter: @mholt.\n" + FOOTER)
+    text = body(page)
+    assert text.endswith("the winter timetable it promised passengers last year.")
+    assert "Story:" not in text

@@ -391,7 +391,8 @@ HEADLINE_MAX_WORDS = 30
 #: Where the readers' comments start: the article never runs past such a line.
 COMMENTS_START = re.compile(
     r"(?:\d+\s+)?(?:Comments?|Reader comments|Leave a (?:comment|reply)|Add (?:a|your) comment"
-    r"|Join the (?:conversation|discussion)|Commentaires?|Réagissez|Kommentare?|Diskussion)\s*(?:\(\d+\))?\W*"
+    r"|Join the (?:conversation|discussion)|Commentaires?|Réagissez|Kommentare?|Diskussion"
+    r"|Comments (?:from|by) (?:our )?[\w' ]{0,30}readers)\s*(?:\(\d+\))?\W*"
     r"|.{0,120}\b(?:wrote|says|said|a écrit|schrieb)\s*:"
     r"|Report this Comment.{0,120}", _I)
 #: A comment's header names its writer and time: "On December 23, 2014, at 10:07 PM, jdoe wrote:",
@@ -402,8 +403,18 @@ COMMENT_HEADER = re.compile(r".{0,120}(?:\d{1,2}:\d{2}|\b(?:19|20)\d\d\b).{0,60}
                             _I)
 #: A link under each comment: "Reply", "Report abuse" (two of them under a "Comments" heading: the comments).
 COMMENT_MARKER = re.compile(r"(?:Reply|Report(?: abuse| comment)?|Flag|Like Reply|Répondre|Antworten|Responder)\W*", _I)
-#: How many segments above the article block are searched for the headline.
+#: A comment system's own controls under its heading: at least so many within so many lines of it.
+COMMENT_CONTROLS = re.compile(
+    r"(?:Post (?:a |your )?comments?(?: \[ Discussion Guidelines\])?|Add (?:a |your )?comment|Leave a (?:comment|reply)"
+    r"|(?:Sign|Log) ?in(?: to comment)?|To post comments,? sign in|Newest(?: \| Oldest)?|Oldest(?: \| Newest)?"
+    r"|Sort by\b.{0,30}|Powered by \w[\w.]{0,30}|Get Livefyre|Discussion Guidelines|Comment policy"
+    r"|Subscribe to comments)\W*", _I)
+COMMENT_CONTROLS_MIN = 2
+COMMENT_CONTROLS_WINDOW = 8
+#: How many segments above the article block are searched for the headline (and how many into the block, past a
+#: promotion or teaser that stands above the headline).
 HEADLINE_SEARCH_LINES = 40
+HEADLINE_BELOW_LINES = 8
 #: What a byline or a date just under a headline-like line adds to its score as the page's headline.
 HEADLINE_BYLINE_BONUS = 3.0
 #: What a headline-like line gets for saying what the page's ``<title>``-style line says (in proportion to how far
@@ -453,8 +464,14 @@ FUNCTION_WORDS = frozenset(
     # Spanish, Italian, Portuguese
     " el los las lo y e o pero del al con por para sin sobre entre es son su sus il gli lo della delle dei di"
     " da nel nella per che non é os as do da dos das no na nos nas em um uma".split())
-#: ... and the list reaches the end of the article block but for this many segments (an advertisement).
+#: A run of at least this many headlines in title case, one a line, is a menu of other stories wherever it stands.
+TITLE_LIST_MIN_ITEMS = 4
+#: ... and the list reaches the end of the article block but for this many segments (an advertisement), with at
+#: most this many chrome segments (a label, "Editor's Picks") between two of its items.
 TEASER_TAIL = 10
+TEASER_MAX_GAP = 4
+#: The title of a video or a gallery in a list of other stories: "VIDEO: Harbour seal pup rescued".
+MEDIA_TITLE = re.compile(r"(?:VIDEO|WATCH|PHOTOS|GALLERY|LISTEN|AUDIO)\s*:\s*\S.{8,150}")
 #: A line that gives a date has at most this many words ("on December 29, 2014 at 3:02 PM, updated ...").
 DATED_MAX_WORDS = 10
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
@@ -484,6 +501,16 @@ WRITER_BLURB = re.compile(
 SITE_PROMO = re.compile(
     r"(?:Sign up|Subscribe|Follow us|Like us|Download|Get (?:the|our)|Join (?:us|our|the)|Click|Tap|Share (?:this|your)"
     r"|Tell us|Let us know|Send us|Email us|Contact us|Don't miss|Never miss|Want more|Read more|For more)\b", _I)
+#: An investment disclosure at the end of an article: "Jane Doe owns shares of Apple.", "Disclosure: I am long AAPL",
+#: "The Harbour Gazette has a disclosure policy."
+DISCLOSURE = re.compile(
+    r"Disclosures?\s*:|(?:[A-Z][\w.'’-]+ ){1,3}(?:owns|holds|has no position in|has a position in|had no position in)"
+    r"\b.{0,40}\b(?:shares|stock|positions?|options)\b|.{0,60}\bhas a disclosure policy\b", _I)
+#: The site's call to action inside a closing paragraph: "To get the full story, simply click here.", "Try it free
+#: for 30 days".
+CALL_TO_ACTION = re.compile(
+    r"\b(?:(?:simply |just )?(?:click|tap) here|sign up (?:now|today|here|for free)|subscribe (?:now|today|here)"
+    r"|free for \d+ days|(?:start|begin) (?:your|a) free trial)\b", _I)
 #: An invitation to follow the writer: "Follow her on Twitter".
 FOLLOW_ME = re.compile(r"\bFollow (?:him|her|them|me|us|@\w+)\b.{0,40}\b(?:Twitter|Facebook|Instagram|on)\b", _I)
 #: A photo credit on a line of its own, as pages print them under a picture: "Photo by Jane Doe/Getty Images",

@@ -311,7 +311,7 @@ def _neighbours(classes: Sequence[str], ignore_neargood: bool) -> tuple[list[str
 def _closing_sentence(text: str) -> bool:
     """Whether a short segment right after the article's last paragraph is its closing sentence ("The lesson, as
     always: you are what you search."): a sentence of a few words, not the site's promotion or the writer's blurb."""
-    return (text[:1].isupper() and text.endswith((".", "!", "?", "…", "”", '"', "»"))
+    return (text.lstrip("\"“‘«'")[:1].isupper() and text.endswith((".", "!", "?", "…", "”", '"', "»"))
             and len(text.split()) >= bp.CLOSING_MIN_WORDS and not _blurb_or_promo(text) and not _PROMO.matches(text))
 
 
@@ -333,7 +333,8 @@ def _revise(classes: list[str], reasons: list[str], texts: Sequence[str]) -> Non
             updates[i] = (GOOD, "short, next to article text")
         elif after[i] == BAD and after_any[i] == NEARGOOD:
             updates[i] = (GOOD, "short, next to article text")
-        elif before[i] == GOOD and i > 0 and classes[i - 1] in (GOOD, NEARGOOD) and _closing_sentence(texts[i]):
+        elif (before[i] == GOOD and i > 0 and updates.get(i - 1, (classes[i - 1],))[0] in (GOOD, NEARGOOD)
+              and _closing_sentence(texts[i])):
             updates[i] = (GOOD, "a short sentence that ends the article")
         else:
             updates[i] = (BAD, "short, at the edge of the article")
@@ -363,6 +364,26 @@ def _repeated(classes: list[str], reasons: list[str], texts: Sequence[str], stop
             classes[k], reasons[k] = BAD, f"repeated {counts[key]} times on the page"
 
 
+def _title_lists(classes: list[str], reasons: list[str], texts: Sequence[str]) -> None:
+    """Runs of at least :data:`~searchnews.ingest.boilerplate.TITLE_LIST_MIN_ITEMS` other stories' headlines in title
+    case, one a line (a menu of stories; section labels of a word or two may stand between), are chrome (in
+    place): jusText's link density, told from the lines' shape."""
+    k, n = 0, len(texts)
+    while k < n:
+        run: list[int] = []
+        j = k
+        while j < n and classes[j] != GOOD and (_title_cased(texts[j]) or (run and len(texts[j].split()) <= 2)):
+            if _title_cased(texts[j]):
+                if any(_about_the_story(texts[d]) for d in (j + 1, j + 2) if d < n):
+                    break  # a headline with its byline or date: the page's own story starts here
+                run.append(j)
+            j += 1
+        if len(run) >= bp.TITLE_LIST_MIN_ITEMS:
+            for i in run:
+                classes[i], reasons[i] = BAD, "other stories' headlines, one a line"
+        k = max(j, k + 1)
+
+
 def _captions(classes: list[str], reasons: list[str], texts: Sequence[str]) -> None:
     """A photo credit ("Photo by Jane Doe/Getty Images", "Credit: AFP") and the line just above it (the photo's
     caption) are captions (in place)."""
@@ -383,19 +404,33 @@ def _comments_start(texts: Sequence[str], classes: Sequence[str]) -> int:
     "jdoe • 2 weeks ago"): with two of them after some good text, the comments
     start at the first, or at the "Comments" heading just above it. Without
     headers (a renderer split them), two "Reply" links under a "Comments"
-    heading tell them too.
+    heading tell them too, and so do the comment system's own controls ("Post
+    comment", "Newest | Oldest", "Powered by Livefyre") under such a heading.
     """
     seen_good = next((k for k, cls in enumerate(classes) if cls == GOOD), len(texts))
     headers = [k for k, text in enumerate(texts) if k > seen_good and _COMMENT_HEADER.matches(text)]
     markers = [k for k, text in enumerate(texts) if k > seen_good and bp.COMMENT_MARKER.fullmatch(text)]
     found = headers if len(headers) >= 2 else markers if len(markers) >= 2 else None
     if found is None:
-        return len(texts)
+        return _comment_system(texts, seen_good)
     cut = found[0] if found is headers else None
     for k in range(found[0] - 1, max(seen_good, found[0] - 12), -1):
         if bp.COMMENTS_START.fullmatch(texts[k]):
             cut = k
     return cut if cut is not None else len(texts)
+
+
+def _comment_system(texts: Sequence[str], seen_good: int) -> int:
+    """The first "Comments" heading after the article's first paragraph with at least
+    :data:`~searchnews.ingest.boilerplate.COMMENT_CONTROLS_MIN` of the comment system's controls just under it ("4
+    comments" / "Sign in" / "Post comment" / "Newest | Oldest"), or the end of the texts."""
+    for k in range(seen_good + 1, len(texts)):
+        if len(texts[k]) <= bp.CHROME_LENGTH_LOW and bp.COMMENTS_START.fullmatch(texts[k]):
+            controls = sum(1 for text in texts[k + 1:k + 1 + bp.COMMENT_CONTROLS_WINDOW]
+                           if bp.COMMENT_CONTROLS.fullmatch(text))
+            if controls >= bp.COMMENT_CONTROLS_MIN:
+                return k
+    return len(texts)
 
 
 def _story_starts(first: int, last: int, texts: Sequence[str]) -> list[int]:
@@ -418,37 +453,51 @@ def _quote_attribution(text: str) -> bool:
 
 
 def _teaser_run(first: int, last: int, classes: Sequence[str], texts: Sequence[str]) -> int | None:
-    """Where a list of other stories starts in ``first..last``: a title, then a one-sentence teaser, at least
-    :data:`~searchnews.ingest.boilerplate.TEASER_MIN_ITEMS` times in a row."""
+    """Where a list of other stories starts in ``first..last``: a title (a headline, or "VIDEO: ..."), then a
+    one-sentence teaser, at least :data:`~searchnews.ingest.boilerplate.TEASER_MIN_ITEMS` times, with at most a few
+    chrome lines (a label, an advertisement) between two of them, running to the end of the block."""
 
-    def pair(k: int) -> bool:
-        title, teaser = texts[k], texts[k + 1]
-        return (classes[k + 1] == GOOD and _headline_candidate(title) and not title.endswith(("?", *_QUOTES))
-                and bp.TEASER_MIN_CHARS <= len(teaser) <= bp.TEASER_MAX_CHARS and teaser.endswith(_SENTENCE_END)
-                and teaser[:1] not in _QUOTES and not _SENTENCE_STOPS.search(teaser[:-1]))
+    def title(k: int) -> bool:
+        text = texts[k]
+        return ((_headline_candidate(text) or bool(bp.MEDIA_TITLE.fullmatch(text)))
+                and not text.endswith(("?", *_QUOTES)))
+
+    def teaser(k: int) -> bool:
+        text = texts[k]
+        return (classes[k] == GOOD and bp.TEASER_MIN_CHARS <= len(text) <= bp.TEASER_MAX_CHARS
+                and (text.endswith((*_SENTENCE_END, *_QUOTES)) or text[-1:].isalpha()) and text[:1] not in _QUOTES
+                and not _INNER_SENTENCE_END.search(text))
 
     k = first + 1
     while k < last:
-        items = 0
-        while k + 2 * items < last and pair(k + 2 * items):
-            items += 1
+        start, items, j, skipped = None, 0, k, 0
+        while j < last:
+            if title(j) and teaser(j + 1):
+                start = j if start is None else start
+                items, j, skipped = items + 1, j + 2, 0
+            elif start is not None and classes[j] == BAD and skipped < bp.TEASER_MAX_GAP:
+                j, skipped = j + 1, skipped + 1
+            else:
+                break
         # A list inside an article is followed by more of the article; a list of other stories ends the block
         # (but for an advertisement or two).
-        if items >= bp.TEASER_MIN_ITEMS and k + 2 * items >= last - bp.TEASER_TAIL:
-            return k
-        k += max(1, 2 * items)
+        if start is not None and items >= bp.TEASER_MIN_ITEMS and j >= last - bp.TEASER_TAIL:
+            return start
+        k = max(k + 1, j - skipped)
     return None
 
 
 def _blurb_or_promo(text: str) -> bool:
-    """Whether a paragraph is the writer's blurb or the site's promotion, from its shape (see the boilerplate)."""
-    return bool(bp.WRITER_BLURB.match(text) or bp.SITE_PROMO.match(text) or bp.FOLLOW_ME.search(text))
+    """Whether a paragraph is the writer's blurb, an investment disclosure or the site's promotion, from its shape
+    (see the boilerplate)."""
+    return bool(bp.WRITER_BLURB.match(text) or bp.SITE_PROMO.match(text) or bp.FOLLOW_ME.search(text)
+                or bp.DISCLOSURE.match(text) or bp.CALL_TO_ACTION.search(text))
 
 
 def _end_of_article(first: int, last: int, classes: Sequence[str], texts: Sequence[str]) -> int:
     """The last segment of the article that starts at ``first``: before a list of other stories (two or more
     titles with a byline or date, or three titles with a one-sentence teaser each) and before a closing writer's
-    blurb or promotion."""
+    blurb, disclosure or promotion (and its title)."""
     starts = _story_starts(first + 1, last, texts)
     if len(starts) >= bp.TEASER_MIN_STARTS:
         last = starts[0] - 1
@@ -458,11 +507,13 @@ def _end_of_article(first: int, last: int, classes: Sequence[str], texts: Sequen
     while True:
         end = last
         while end > first and (classes[end] != GOOD or _blurb_or_promo(texts[end])):
+            if classes[end] == GOOD and _headline_candidate(texts[end - 1]) and _heading_like(texts[end - 1]):
+                end -= 1  # (the promotion's title)
             end -= 1
         titles = end
         while titles > first and (classes[titles] != GOOD or _title_cased(texts[titles])):
             titles -= 1
-        if sum(1 for k in range(titles + 1, end + 1) if _title_cased(texts[k])) >= bp.TEASER_MIN_ITEMS:
+        if sum(1 for k in range(titles + 1, last + 1) if _title_cased(texts[k])) >= bp.TEASER_MIN_ITEMS:
             end = titles  # the headlines of other stories, one a line
         if end == last:
             return last
@@ -470,10 +521,14 @@ def _end_of_article(first: int, last: int, classes: Sequence[str], texts: Sequen
 
 
 def _title_cased(text: str) -> bool:
-    """Whether a line is a headline in title case ("Why I Am Optimistic About the Future"): another story's."""
+    """Whether a line is a headline in title case ("Why I Am Optimistic About the Future"): another story's (not a
+    row of figures, "HTML 57Kb 59Kb +4%")."""
     if not _headline_candidate(text):
         return False
-    words = [w for w in text.split() if w[:1].isalpha() and w.casefold() not in bp.TITLE_SMALL_WORDS]
+    words = [w for w in text.split() if w[:1].isalpha()]
+    if len(words) < bp.HEADLINE_MIN_WORDS:
+        return False
+    words = [w for w in words if w.casefold() not in bp.TITLE_SMALL_WORDS]
     return bool(words) and sum(w[:1].isupper() for w in words) >= bp.TITLE_CASE_SHARE * len(words)
 
 
@@ -550,10 +605,6 @@ def _headline_candidate(text: str) -> bool:
                 or bp.URL_LINE.fullmatch(text) or bp.RELATED_MARKER.fullmatch(text) or bp.PHOTO_CREDIT.fullmatch(text))
 
 
-#: A byline as pages write it, in any case ("by Jane Doe", "BY JANE DOE", "By Jane Doe on Dec 29").
-_ANY_BYLINE = re.compile(r"(?:(?:Curated|Curator|Written|Words|Text|Story|Reported|Interview)\s*(?:by)?\s*:?"
-                         r"|by|par|von|por|door|di)\s+[^\W\d_][\w.'’-]+(?:\s+[^\W\d_][\w.'’-]+){0,3}\b.{0,80}",
-                         re.IGNORECASE)
 #: A byline glued to the writer's name above it (a link, then the byline): "Jane Doe, The Harbour Gazette By Jane
 #: Doe, The Harbour Gazette".
 _NAME_BY_NAME = re.compile(r"(?P<name>[^\W\d_][^\n]{2,80}?)\s+(?:By|by|BY)\s+(?P=name)(?:\W.{0,80})?")
@@ -561,6 +612,11 @@ _NAME_BY_NAME = re.compile(r"(?P<name>[^\W\d_][^\n]{2,80}?)\s+(?:By|by|BY)\s+(?P
 _NAME_WORD = r"[A-Z](?:[a-zß-ÿ]+(?:['’-][A-Za-zß-ÿ]+)*\.?|\.)"
 _NAME = rf"{_NAME_WORD}(?: {_NAME_WORD}){{1,3}}"
 _NAME_LIKE = re.compile(rf"{_NAME}(?:(?:,| and| &) {_NAME})*(?:, [\w .&'’-]{{2,40}})?")
+#: A byline as pages write it, in any case ("by Jane Doe", "BY JANE DOE", "By Jane Doe on Dec 29"), and after a
+#: credit's label, only names: "Story: Jane Doe" (not "Story: The Real Risk of Pension Plans").
+_ANY_BYLINE = re.compile(r"(?i:by|par|von|por|door|di)\s+[^\W\d_][\w.'’-]+(?:\s+[^\W\d_][\w.'’-]+){0,3}\b.{0,80}"
+                         r"|(?i:Curated|Curator|Written|Words|Text|Story|Reported|Interview)\s*(?i:by)?\s*:?\s+"
+                         rf"{_NAME}(?:(?:,| and| &) {_NAME})*(?:, [\w .&'’-]{{2,40}})?")
 #: A line that dates something: a month's name or a time of day, and a year or a day's number.
 _DATED = re.compile(
     r"(?=.*\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
@@ -608,6 +664,12 @@ def stamp_metadata(text: str) -> tuple[list[str], str | None]:
         date = next((m.group(0) for m in bp.STAMP_DATE.finditer(text) if re.search(r"(?:19|20)\d\d", m.group(0))),
                     None)
     return names, date
+
+
+def _is_byline(text: str) -> bool:
+    """Whether a line names the writer: "By Jane Doe", "BY JANE DOE", "Author: Jane Doe", "Jane Doe By Jane Doe"."""
+    return bool(bp.BYLINE.fullmatch(text) or bp.AUTHORS_LINE.fullmatch(text) or _ANY_BYLINE.fullmatch(text)
+                or _NAME_BY_NAME.fullmatch(text))
 
 
 def _is_name(text: str) -> bool:
@@ -669,7 +731,12 @@ def _headline_scores(texts: Sequence[str], lines: Sequence[str], segments: Seque
     for text in texts:
         key = text.casefold()
         counts[key] = counts.get(key, 0) + 1
-    for k in range(ahead, -1, -1):
+    # Past the block's first long paragraph (a promotion, a teaser above the headline), only a headline-like line
+    # with a byline right under it is looked at (a date alone under a title is what a list of other stories has).
+    below = [k for k in range(min(len(texts) - 3, first + bp.HEADLINE_BELOW_LINES), ahead, -1)
+             if _headline_candidate(texts[k]) and (_is_byline(texts[k + 1]) or (
+                 _is_byline(texts[k + 2]) and len(texts[k + 1]) >= bp.CHROME_LENGTH_LOW))]  # (past a standfirst)
+    for k in (*below, *range(ahead, -1, -1)):
         text = texts[k]
         if k < first and not (_shape(text) or counts[text.casefold()] >= bp.CHROME_REPEATS):
             seen += 1  # (lines of chrome by their shape, a gallery's pager, do not count)
@@ -812,6 +879,7 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
         _short_paragraphs(classes, reasons)
     _repeated(classes, reasons, texts, stoplist)
     _captions(classes, reasons, texts)
+    _title_lists(classes, reasons, texts)
     _revise(classes, reasons, texts)
     cut = _comments_start(texts, classes)
     span = _article_span(classes[:cut], texts[:cut])
