@@ -298,3 +298,18 @@ def test_related_links_under_a_label_are_other_stories_not_bylines():
     text = body(page)
     assert text.endswith("the winter timetable it promised passengers last year.")
     assert "Story:" not in text
+
+
+def test_a_market_reports_last_paragraphs_full_of_tickers_stay_in_the_article():
+    # Codes in brackets are neither stop words nor content: what is left reads as sentences.
+    report = (
+        "The Harbour Index ended flat on Tuesday as weaker regional shares offset hopes that the new port law would bring investment to the islands.\n"
+        "The Harbour Index gained 0.03 percent at 4,512.36 points, while the broader Coast 100 ended 0.02 percent higher at 9,031.12 points.\n"
+        "Shipping stocks gained, with Avel and Sons (AVEL.HX) adding 0.5 percent while Lindqvist Freight (LIND.HX) rose 4.3 percent.\n"
+        "However, energy firms fell as crude fell to a 5-1/2 year low below $57 a barrel. Holm Energy (HOLM.HX) closed down 1.9 percent.\n")
+    page = (MENU + "Harbour Index ends flat as energy firms fall\nBy Tomas Avel\n3 May 2024\n" + report
+            + "(Reporting by Tomas Avel; Editing by Ines Marlow)\nFILED UNDER:\nBusiness\nTweet this\nDigg this\nBuzz up! Digg Fark Facebook Reddit Tumblr\n" + FOOTER)
+    text = body(page)
+    assert "Lindqvist Freight (LIND.HX) rose 4.3 percent" in text
+    assert "Holm Energy (HOLM.HX) closed down 1.9 percent" in text
+    assert "Buzz up" not in text

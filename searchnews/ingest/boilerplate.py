@@ -356,6 +356,9 @@ CHROME_LINES: tuple[re.Pattern[str], ...] = tuple(
         r"[\w.+-]+@[\w-]+\.[\w.]{2,}|www\.[\w-]+(?:\.[\w-]+)+|[\w-]+\.(?:com|org|net|co\.uk|info)",
         # An image's file name (a picture's alt text): "IMG_1187.JPG", "harbour logo 2.jpg".
         r"[\w .()-]{1,60}\.(?:jpe?g|png|gif|webp|bmp|tiff?)",
+        # A row of social networks: "Buzz up! Digg Fark Facebook Reddit Tumblr".
+        r"(?:(?:Buzz up!?|Digg(?: this)?|Fark|Facebook|Reddit|Tumblr|Twitter|LinkedIn|Pinterest|Stumble ?Upon|Google\+"
+        r"|WhatsApp|Email|Print|Share)[\s|·•,]*){3,}",
         # Links to the writer and the comments: "Email the author | Follow on Twitter", "View/Post Comments".
         rf"{_WRITER_LINKS}(?:\s*[|·•/,]\s*{_WRITER_LINKS})*",
     )

@@ -67,6 +67,7 @@ _QUOTES = ('"', "“", "”", "«", "»", "'", "‘", "’", "„")
 #: The end of a sentence inside a paragraph: a stop and a space (not "U.S." or "1.5").
 _SENTENCE_STOPS = re.compile(r"[.!?。！？…][\"”’»)]?\s+(?=\S)")
 _BOLD = re.compile(r"\*\*|__")
+_BRACKETS = re.compile(r"\([^()]{1,40}\)")
 #: A sentence that ends inside a line, after a word in small letters ("... into politics. Anyone"; not "U.S. Army").
 _INNER_SENTENCE_END = re.compile(r"[a-zß-ÿ]{2}\.[\"”’]?\s+[\"“‘]?[A-ZÀ-Ý]")
 _SPACES_AROUND = re.compile(r"  +")
@@ -256,8 +257,10 @@ def _context_free(text: str, stoplist: frozenset[str] | None, dense: bool) -> tu
     if stoplist is None:
         density = 0.4 if _SENTENCE.search(text) else 0.0
     else:
-        # Figures are neither stop words nor content: a market report's "0.03 percent at 27,403.54" is prose.
-        words = [w for w in _WORD.findall(text.casefold()) if not w.isdigit()]
+        # Figures are neither stop words nor content: a market report's "0.03 percent at 27,403.54" is prose; nor
+        # are the codes and credits in brackets ("Larsen and Toubro (LART.NS) adding 0.5 percent").
+        words = [w for w in _WORD.findall((_BRACKETS.sub(" ", text) if "(" in text else text).casefold())
+                 if not w.isdigit()]
         density = sum(w in stoplist for w in words) / len(words) if words else 0.0
     if density >= bp.CHROME_STOPWORDS_HIGH:
         if length > bp.CHROME_LENGTH_HIGH:
