@@ -313,3 +313,39 @@ def test_a_market_reports_last_paragraphs_full_of_tickers_stay_in_the_article():
     assert "Lindqvist Freight (LIND.HX) rose 4.3 percent" in text
     assert "Holm Energy (HOLM.HX) closed down 1.9 percent" in text
     assert "Buzz up" not in text
+
+
+SECOND_HALF = (
+    "The shipyard on the north shore last built a ferry for the islands in 1998, and its managing director said the order would keep a hundred welders busy for two years.\n"
+    "Islanders have long complained that the crossing is too small for the summer, when queues of cars on the quay at Port Avel can stretch back to the church.\n"
+    "The council said it would publish the new timetable in the spring, after a consultation with the fishing cooperative and the island schools.\n")
+
+
+def test_the_article_goes_on_after_a_box_of_other_stories_inside_it():
+    box = ("Related Articles\nIsland ferry fares to rise by ten percent\n03 May 2024\nHarbour dredging halted after dolphins spotted\n"
+           "02 May 2024\nCouncil approves new quay at Holm\n01 May 2024\n")
+    page = MENU + f"{HEADLINE}\nBy Maren Holt\n3 May 2024\n" + ARTICLE + box + SECOND_HALF + "Share this article\nMore from the Courier\n" + FOOTER
+    text = body(page)
+    assert "The island council welcomed the order" in text
+    assert text.endswith("after a consultation with the fishing cooperative and the island schools.")
+    assert "Harbour dredging halted" not in text and "02 May 2024" not in text
+    assert decision(page, "Council approves new quay at Holm").reason == "a box of other stories inside the article"
+
+
+def test_a_list_of_events_with_their_dates_inside_the_article_is_kept():
+    events = ("What is on this weekend:\nLantern parade on the quay\nSaturday, 4 May 2024\nHarbour choir concert\nSunday, 5 May 2024\n")
+    page = MENU + f"{HEADLINE}\nBy Maren Holt\n3 May 2024\n" + ARTICLE + events + SECOND_HALF + FOOTER
+    text = body(page)
+    assert "Lantern parade on the quay" in text and "Harbour choir concert" in text
+    assert text.endswith("after a consultation with the fishing cooperative and the island schools.")
+
+
+def test_comments_headed_by_a_date_and_a_user_name_are_left_out():
+    page = (MENU + f"{HEADLINE}\nBy Maren Holt\n" + ARTICLE + "You might also like:\nIsland ferry fares to rise by ten percent\nby Maren Holt\nJan 01, 2014\n"
+            + "Comments\nHave Your Say\nDecember 29, 2014 harbourwatch:\n"
+            + "Seems obvious to me. The new boats are too big for the old quay at Holm, and nobody on the council has said who will pay to rebuild it.\n"
+            + "December 30, 2014 quaystreet_baker:\nI blame the operator for waiting so long, the old boats have been breaking down every winter since I was a child on the island.\n"
+            + FOOTER)
+    text = body(page)
+    assert text.endswith("the winter timetable it promised passengers last year.")
+    assert "Seems obvious to me" not in text and "I blame the operator" not in text

@@ -399,10 +399,11 @@ COMMENTS_START = re.compile(
     r"|.{0,120}\b(?:wrote|says|said|a écrit|schrieb)\s*:"
     r"|Report this Comment.{0,120}", _I)
 #: A comment's header names its writer and time: "On December 23, 2014, at 10:07 PM, jdoe wrote:",
-#: "jdoe • 2 weeks ago" (a name, a separator, how long ago).
+#: "jdoe • 2 weeks ago" (a name, a separator, how long ago), "December 29, 2014 jdoe:" (a date, a user name).
 COMMENT_HEADER = re.compile(r".{0,120}(?:\d{1,2}:\d{2}|\b(?:19|20)\d\d\b).{0,60}\b(?:wrote|says|a écrit|schrieb)\s*:"
                             r"|Report this Comment.{0,120}"
-                            r"|[^•·|]{1,60}\s[•·|]\s(?:\d{1,3}|an?|one)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago",
+                            r"|[^•·|]{1,60}\s[•·|]\s(?:\d{1,3}|an?|one)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago"
+                            r"|[A-Z][a-z]{2,8}\.? \d{1,2}, (?:19|20)\d\d,? (?:at \d{1,2}:\d{2} ?[ap]m )?[\w.-]{2,40}:",
                             _I)
 #: A link under each comment: "Reply", "Report abuse" (two of them under a "Comments" heading: the comments).
 COMMENT_MARKER = re.compile(r"(?:Reply|Report(?: abuse| comment)?|Flag|Like Reply|Répondre|Antworten|Responder)\W*", _I)
@@ -467,6 +468,8 @@ FUNCTION_WORDS = frozenset(
     # Spanish, Italian, Portuguese
     " el los las lo y e o pero del al con por para sin sobre entre es son su sus il gli lo della delle dei di"
     " da nel nella per che non é os as do da dos das no na nos nas em um uma".split())
+#: A list of titles with dates is a box inside the article when at least this many long paragraphs follow it.
+ARTICLE_GOES_ON = 2
 #: A run of at least this many headlines in title case, one a line, is a menu of other stories wherever it stands.
 TITLE_LIST_MIN_ITEMS = 4
 #: ... and the list reaches the end of the article block but for this many segments (an advertisement), with at

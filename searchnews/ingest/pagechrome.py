@@ -449,6 +449,36 @@ def _story_starts(first: int, last: int, texts: Sequence[str]) -> list[int]:
     return starts
 
 
+def _item_end(k: int, last: int, texts: Sequence[str]) -> int:
+    """The last segment of the story item whose title is segment ``k``: its byline or date."""
+    return next((j for j in (k + 2, k + 1) if j <= last and _about_the_story(texts[j])), k)
+
+
+def _goes_on(k: int, last: int, classes: Sequence[str], texts: Sequence[str]) -> bool:
+    """Whether the article goes on at segment ``k``, right after a list of other stories: a long paragraph of it
+    there, and at least :data:`~searchnews.ingest.boilerplate.ARTICLE_GOES_ON` of them in all (a box of other
+    stories inside the article, not a list that ends it)."""
+    if k > last or classes[k] != GOOD or len(texts[k]) < bp.CHROME_LENGTH_HIGH:
+        return False
+    return sum(1 for j in range(k, last + 1) if classes[j] == GOOD
+               and len(texts[j]) >= bp.CHROME_LENGTH_HIGH) >= bp.ARTICLE_GOES_ON
+
+
+def _story_box(first: int, last: int, classes: Sequence[str], texts: Sequence[str]) -> range:
+    """The segments of a box of other stories inside the article (titles with their dates under a label such as
+    "Related Articles", the article going on after it), or an empty range. Titles with dates and no label are
+    kept: a list of events with their dates is article text."""
+    starts = _story_starts(first + 1, last, texts)
+    if len(starts) < bp.TEASER_MIN_STARTS:
+        return range(0)
+    label = next((j for j in (starts[0] - 1, starts[0] - 2) if j >= first and (
+        _shape(texts[j]) or bp.RELATED_MARKER.fullmatch(texts[j]))), None)
+    if label is None:
+        return range(0)
+    end = _item_end(starts[-1], last, texts)
+    return range(label, end + 1) if _goes_on(end + 1, last, classes, texts) else range(0)
+
+
 def _quote_attribution(text: str) -> bool:
     """Whether a line signs a quote or an embedded post ("— Jane Doe (@jdoe)"): the date under it is the post's, not
     another story's."""
@@ -502,7 +532,8 @@ def _end_of_article(first: int, last: int, classes: Sequence[str], texts: Sequen
     titles with a byline or date, or three titles with a one-sentence teaser each) and before a closing writer's
     blurb, disclosure or promotion (and its title)."""
     starts = _story_starts(first + 1, last, texts)
-    if len(starts) >= bp.TEASER_MIN_STARTS:
+    if len(starts) >= bp.TEASER_MIN_STARTS and not _goes_on(_item_end(starts[-1], last, texts) + 1, last, classes,
+                                                              texts):
         last = starts[0] - 1
     run = _teaser_run(first, last, classes, texts)
     if run is not None:
@@ -902,6 +933,7 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
     end = _end_of_article(first, last, classes, texts)
     ended_early = end < last
     last = end
+    box = _story_box(first, last, classes, texts)
     headline_text = texts[headline_seg] if headline_seg is not None else (titles[0][0] if titles else None)
     site = next((site for head, site in titles if headline_text and head.casefold() == headline_text.casefold()),
                 None) or next((m.group("site").strip() for t in texts[-12:] if (m := bp.COPYRIGHT_SITE.fullmatch(t))),
@@ -927,6 +959,8 @@ def find_layout(lines: Sequence[str], *, language: str | None = None, name: str 
             decision, reason = "headline", "headline-like line above the article"
         elif first <= k < top_end and _about_the_story(texts[k]):
             decision, reason = "meta", "a byline or a stamp at the top of the article"
+        elif k in box:
+            decision, reason = "chrome", "a box of other stories inside the article"
         elif first <= k <= last:
             decision = "article" if classes[k] == GOOD else "caption" if classes[k] == CAPTION else "chrome"
             reason = reasons[k]
