@@ -68,6 +68,7 @@ _QUOTES = ('"', "“", "”", "«", "»", "'", "‘", "’", "„")
 _SENTENCE_STOPS = re.compile(r"[.!?。！？…][\"”’»)]?\s+(?=\S)")
 _BOLD = re.compile(r"\*\*|__")
 _BRACKETS = re.compile(r"\([^()]{1,40}\)")
+_DIGIT = re.compile(r"\d")
 #: A sentence that ends inside a line, after a word in small letters ("... into politics. Anyone"; not "U.S. Army").
 _INNER_SENTENCE_END = re.compile(r"[a-zß-ÿ]{2}\.[\"”’]?\s+[\"“‘]?[A-ZÀ-Ý]")
 _SPACES_AROUND = re.compile(r"  +")
@@ -164,13 +165,13 @@ def _continues(line: str, following: str) -> bool:
     """Whether ``following`` carries on the sentence that ``line`` leaves unfinished: it starts with punctuation
     that cannot start a sentence, or with a small letter after a line that ends mid-sentence (one of them long
     enough to be prose: a list of tags in small letters is one item a line)."""
-    if line.endswith(_SENTENCE_END) or _stamped(following):
+    if line.endswith(_SENTENCE_END):
         return False
     start = following[:1]
     if start in _CONTINUATION_MARKS:
         return True
     return (start.islower() and (line[-1:].islower() or line[-1:] in ",—–-“‘\"'") and not _NEW_START.match(following)
-            and max(len(line), len(following)) >= bp.CONTINUATION_MIN_CHARS)
+            and max(len(line), len(following)) >= bp.CONTINUATION_MIN_CHARS and not _stamped(following))
 
 
 def _segments(lines: Sequence[str]) -> list[tuple[int, int]]:
@@ -213,6 +214,8 @@ def _forget() -> None:
     _shape.cache_clear()
     _headline_candidate.cache_clear()
     _about_the_story.cache_clear()
+    _stamped.cache_clear()
+    _title_cased.cache_clear()
 
 
 def might_be_page(lines: Sequence[str], body: Sequence[bool]) -> bool:
@@ -554,16 +557,16 @@ def _end_of_article(first: int, last: int, classes: Sequence[str], texts: Sequen
         last = end
 
 
+@functools.lru_cache(maxsize=8192)
 def _title_cased(text: str) -> bool:
     """Whether a line is a headline in title case ("Why I Am Optimistic About the Future"): another story's (not a
     row of figures, "HTML 57Kb 59Kb +4%")."""
-    if not _headline_candidate(text):
-        return False
     words = [w for w in text.split() if w[:1].isalpha()]
     if len(words) < bp.HEADLINE_MIN_WORDS:
         return False
     words = [w for w in words if w.casefold() not in bp.TITLE_SMALL_WORDS]
-    return bool(words) and sum(w[:1].isupper() for w in words) >= bp.TITLE_CASE_SHARE * len(words)
+    return (bool(words) and sum(w[:1].isupper() for w in words) >= bp.TITLE_CASE_SHARE * len(words)
+            and _headline_candidate(text))
 
 
 def _article_span(classes: Sequence[str], texts: Sequence[str]) -> tuple[int, int] | None:
@@ -674,10 +677,11 @@ def _about_the_story(text: str) -> bool:
                 or (len(text.split()) <= bp.DATED_MAX_WORDS and _DATED.fullmatch(text)) or _stamped(text))
 
 
+@functools.lru_cache(maxsize=8192)
 def _stamped(text: str) -> bool:
     """Whether a line is a stamp by its shape: a date with its year or time, and besides its dates nothing but
     people's names and a stamp's words ("Jane Doe By Jane Doe on December 24, 2014 at 8:17 AM, updated ...")."""
-    if not any(c.isdigit() for c in text) or not bp.STAMP_DATE.search(text):
+    if _DIGIT.search(text) is None or not bp.STAMP_DATE.search(text):
         return False
     words = _WORD.findall(bp.STAMP_DATE.sub(" ", text))
     return len(words) <= bp.STAMP_MAX_WORDS and all(
