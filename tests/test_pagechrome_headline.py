@@ -349,3 +349,17 @@ def test_comments_headed_by_a_date_and_a_user_name_are_left_out():
     text = body(page)
     assert text.endswith("the winter timetable it promised passengers last year.")
     assert "Seems obvious to me" not in text and "I blame the operator" not in text
+
+
+def test_posts_quoted_as_markdown_block_quotes_stay_in_the_article():
+    # html2text writes a <blockquote> as "> " lines, with a lone ">" between its paragraphs.
+    quotes = "".join(f"> {post}\n>\n> — {name} (@{handle}) May 3, 2024\n\n" for post, name, handle in (
+        ("Two new boats for the crossing, finally some good news for the islands after a winter of cancellations", "Holm Island Council", "holmcouncil"),
+        ("Best news all year, now please keep the winter timetable as you promised us last year", "Ada Lind", "adalind"),
+        ("The quay at Port Avel will need a longer ramp for boats this size, who is paying for it?", "Tomas Avel", "tavel")))
+    page = (MENU + f"# {HEADLINE}\n\nBy Maren Holt\n\n" + ARTICLE.replace("\n", "\n\n") + quotes
+            + SECOND_HALF.replace("\n", "\n\n") + FOOTER)
+    text = body(page)
+    assert "finally some good news for the islands" in text
+    assert text.endswith("after a consultation with the fishing cooperative and the island schools.")
+    assert "\n>" not in text and not text.startswith(">")

@@ -111,13 +111,15 @@ class Layout:
 
 
 def plain(line: str) -> str:
-    """A line without markdown heading marks, links, bold and emphasis, and list bullets."""
+    """A line without markdown heading and block-quote marks, links, bold and emphasis, and list bullets."""
     if "](" in line:
         line = bp.MARKDOWN_LINK.sub(r"\g<text>", line)
     if line[:1] == "#":
         heading = bp.MARKDOWN_HEADING.fullmatch(line)
         if heading:
             line = heading.group("text")
+    elif line[:1] == ">" and (line == ">" or line[1:2] == " "):  # markdown's block quote (html2text's <blockquote>)
+        line = line[2:]
     if line[:1] in _BULLET_START or line[:1].isdecimal():
         bullet = bp.BULLET.fullmatch(line)
         if bullet:
