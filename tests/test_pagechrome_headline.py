@@ -363,3 +363,14 @@ def test_posts_quoted_as_markdown_block_quotes_stay_in_the_article():
     assert "finally some good news for the islands" in text
     assert text.endswith("after a consultation with the fishing cooperative and the island schools.")
     assert "\n>" not in text and not text.startswith(">")
+
+
+def test_the_headline_its_share_boxes_repeat_wins_over_a_short_subhead():
+    # The headline stands three times on the page (its share boxes); a standfirst box under the byline holds a
+    # subhead of three words whose one word the article uses.
+    headline = "Who Owns the Biggest Ferry Discovery of the Century?"
+    page = (MENU + f"Share: {headline}\n{headline}\nMaren Holt\nDecember 29, 2014\n"
+            + "Share on Facebook\nShare on Twitter\n" + f"{headline}\nBy Maren Holt on December 29, 2014\n"
+            + "Why It Matters\nThe company that owns the patent could decide who builds every ferry on the crossing.\n"
+            + ARTICLE.replace("The island council", "What matters most, the island council") + f"{headline}\n" + FOOTER)
+    assert clean_text(page).headline == headline

@@ -428,6 +428,9 @@ HEADLINE_TITLE_AGREEMENT = 0.5
 HEADLINE_ARTICLE_BONUS = 2.5
 #: Words are compared by their first letters (a stemmer for any language).
 STEM_LETTERS = 5
+#: A line the page repeats more than twice is a label (the site's, a section's) when it has at most this many words,
+#: else the headline its share boxes repeat.
+LABEL_MAX_WORDS = 4
 #: Each word of a headline-like line beyond this many lowers its score (a standfirst is longer than a headline).
 HEADLINE_LONG_WORDS = 12
 #: What a headline never holds: an e-mail address, a byline, a photo agency credit, a login prompt.

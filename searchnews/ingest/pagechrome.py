@@ -803,8 +803,9 @@ def _headline_scores(texts: Sequence[str], lines: Sequence[str], segments: Seque
         words = _content_words(text, stoplist)
         if slug and words and len(slug & words) >= 2 and len(slug & words) / len(words) >= 0.5:
             parts["the file name"] = 2
-        if stems:
-            parts["words the article uses"] = bp.HEADLINE_ARTICLE_BONUS * len(stems & article_stems) / len(stems)
+        if stems:  # (the fewer its words, the weaker the evidence: "Why It Matters" is one word)
+            parts["words the article uses"] = (bp.HEADLINE_ARTICLE_BONUS * len(stems & article_stems) / len(stems)
+                                               * min(1.0, len(stems) / bp.HEADLINE_MIN_WORDS))
         if lines[segments[k][0]].startswith("# "):  # markdown's first-level heading: the page's <h1>
             parts["markdown h1"] = 2
         # A byline or a date right under it (or right above it).
@@ -821,10 +822,10 @@ def _headline_scores(texts: Sequence[str], lines: Sequence[str], segments: Seque
             parts["in a list"] = -1  # a menu's item, a story's highlights
         if text.isupper() and len(words) >= 4 and not any(w in bp.FUNCTION_WORDS for w in _WORD.findall(folded)):
             parts["labels in capitals"] = -2  # "HOTELS ITALY SPAS TRAVEL": the story's tags
-        if counts[folded] == 2:  # the page's headline and its breadcrumb, share box or gallery
-            parts["twice on the page"] = 1
+        if counts[folded] == 2 or (counts[folded] > 2 and len(text.split()) > bp.LABEL_MAX_WORDS):
+            parts["repeated on the page"] = 1  # the page's headline and its breadcrumb, share box or gallery
         elif counts[folded] > 2:  # a name the page repeats everywhere: the site's, a section's
-            parts["repeated on the page"] = -1
+            parts["a label the page repeats"] = -1
         # A standfirst is a long sentence under the headline: a headline is rarely longer than a dozen words.
         parts["long"] = -0.1 * max(0, len(text.split()) - bp.HEADLINE_LONG_WORDS)
         found.append((k, parts))
