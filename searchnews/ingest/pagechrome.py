@@ -26,9 +26,20 @@ Terms:
     article block
         The lines from the first good segment to the last.
     headline
-        The headline-like line just above the article block (past its byline,
-        stamp, captions and share bar), preferring the one the page's
-        ``<title>``-style line (``Headline | Site``) or the file name repeats.
+        The headline-like line above the article block (past its byline,
+        stamp, captions and share bar) with the best score: each candidate's
+        score is a sum of named parts (:func:`_headline_scores`), for what
+        agrees (a byline or date under it, the page's ``<title>``-style line
+        ``Headline | Site`` or the file name, the article's words, standing
+        nearest) and against what it looks like instead (people's names, the
+        site's name, a label, a list item, a standfirst).
+    stems
+        Words cut to their first five letters, function words left out: a
+        stemmer for any language, to tell how far two lines say the same.
+    story box
+        Other stories' titles with their dates inside the article, under a
+        label ("Related Articles"), the article going on after them: chrome,
+        not the article's end.
     metadata windows
         The lines between the headline and the article block, a few lines
         above the headline and a few after the block: the only places where
