@@ -146,6 +146,17 @@ def test_first_characters_widths_and_starts_are_read_from_the_pattern():
     assert patterns._plan("The mayor said the harbour would reopen.", frozenset()).candidates == ()
 
 
+def test_a_group_repeated_at_least_n_times_keeps_the_starts_of_its_first_repetition():
+    # The starts of one repetition are complete ("buz", "dig"): more repetitions only follow them, and a line made of
+    # three repetitions must still be tried (a row of social networks is chrome).
+    patterns = PatternSet([re.compile(r"(?:(?:Buzz up!?|Digg|Fark|Reddit)[\s|]*){3,}", re.I)])
+    (entry,) = patterns._entries
+    assert entry.heads == ("buz", "dig", "far", "red")
+    for line in ("Buzz up! Digg Fark Reddit", "Digg | Reddit | Fark", "Digg Reddit"):
+        assert fast(patterns, line) == brute_force(patterns, line), line
+    assert pagechrome._CHROME.matches("Buzz up! Digg Fark Facebook Reddit Tumblr")
+
+
 def test_patterns_that_cannot_join_a_gate_are_still_tried():
     # A back-reference cannot be one alternative of a combined expression: the pattern is tried on its own.
     patterns = PatternSet([re.compile(r"(\w+) and \1", re.I), re.compile(r"Menu")])

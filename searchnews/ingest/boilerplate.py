@@ -290,10 +290,18 @@ CHROME_LENGTH_LOW = 70
 CHROME_LENGTH_HIGH = 120
 CHROME_STOPWORDS_LOW = 0.30
 CHROME_STOPWORDS_HIGH = 0.32
+#: A sentence (a capital, so many words, a final stop) with fewer stop words but this share is near-good, not bad:
+#: "Deux agents supplémentaires seront recrutés pour assurer les nouvelles plages horaires."
+CHROME_SENTENCE_STOPWORDS = 0.2
+CHROME_SENTENCE_WORDS = 8
 #: Languages written without spaces between words: lengths count characters, not stop words.
 CHROME_NO_SPACES = frozenset({"zh", "ja", "th", "lo", "km", "my"})
 #: A chrome segment between two parts of an article weighs at least this many characters against joining them.
 CHROME_MIN_PENALTY = 30
+#: A page without one long paragraph is an article of short paragraphs when it has this many of medium length.
+SHORT_PARAGRAPHS_MIN = 3
+#: A short sentence right after the article's last paragraph, of at least this many words, ends the article.
+CLOSING_MIN_WORDS = 4
 #: A short segment the page repeats this many times is chrome: a section label over each teaser, "Reply".
 CHROME_REPEATS = 3
 #: A line in small letters carries on the line above only when one of the two is this long (prose, not tags).
@@ -310,6 +318,9 @@ STOPLISTS: dict[str, str] = {
     "et": "Estonian", "lv": "Latvian", "lt": "Lithuanian", "ko": "Korean", "tl": "Tagalog", "af": "Afrikaans",
 }
 
+_WRITER_LINKS = (r"(?:(?:E-?mail|Contact|Message) the (?:author|writer|reporter)|Follow (?:me |him |her |them |us )?on "
+                 r"(?:Twitter|Facebook|Instagram|LinkedIn|Google\+|Pinterest|YouTube|TikTok)|View/Post Comments"
+                 r"|(?:View|Post|Read) (?:a |all )?comments?)")
 #: Lines that are page chrome whatever their neighbours: the site speaking, not the story.
 CHROME_LINES: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p, _I)
@@ -343,6 +354,13 @@ CHROME_LINES: tuple[re.Pattern[str], ...] = tuple(
         r"(?:Filed|Posted) (?:under|in)\s*:?.{0,120}",
         # An e-mail address or a bare domain on a line of its own.
         r"[\w.+-]+@[\w-]+\.[\w.]{2,}|www\.[\w-]+(?:\.[\w-]+)+|[\w-]+\.(?:com|org|net|co\.uk|info)",
+        # An image's file name (a picture's alt text): "IMG_1187.JPG", "harbour logo 2.jpg".
+        r"[\w .()-]{1,60}\.(?:jpe?g|png|gif|webp|bmp|tiff?)",
+        # A row of social networks: "Buzz up! Digg Fark Facebook Reddit Tumblr".
+        r"(?:(?:Buzz up!?|Digg(?: this)?|Fark|Facebook|Reddit|Tumblr|Twitter|LinkedIn|Pinterest|Stumble ?Upon|Google\+"
+        r"|WhatsApp|Email|Print|Share)[\s|·•,]*){3,}",
+        # Links to the writer and the comments: "Email the author | Follow on Twitter", "View/Post Comments".
+        rf"{_WRITER_LINKS}(?:\s*[|·•/,]\s*{_WRITER_LINKS})*",
     )
 )
 
@@ -363,10 +381,12 @@ MARKDOWN_HEADING = re.compile(r"#{1,6}\s+(?P<text>.*?)\s*#*")
 #: A copyright line naming the site: "© 2024 Harbour Gazette. All rights reserved."
 COPYRIGHT_SITE = re.compile(
     r"(?:©|\(c\)|Copyright)\s*(?:(?:19|20)\d\d\s*)?(?P<site>[^.|,©]{2,60}?)\s*(?:[.,|]\s*.{0,80})?", _I)
+#: Markdown emphasis (html2text's ``<em>``): ``_The Interview_ Is a Pretty Smart Movie``, ``*Le Monde*``.
+MARKDOWN_EMPHASIS = re.compile(r"(?<![\w*])([_*])(?=[^\s_*])(?P<text>.+?)(?<=[^\s_*])\1(?![\w*])")
 #: A markdown link: ``[text](url)``.
 MARKDOWN_LINK = re.compile(r"!?\[(?P<text>[^\]]*)\]\([^)]*\)")
-#: A list item: ``* item``, ``- item``, ``• item``, ``1. item``.
-BULLET = re.compile(r"(?:[*•·▪►◦‣–-]|\d{1,2}[.)])\s+(?P<text>\S.*)")
+#: A list item: ``* item``, ``- item``, ``• item``, ``1. item`` (``+ item``: inscriptis' nested lists).
+BULLET = re.compile(r"(?:[*+•·▪►◦‣–-]|\d{1,2}[.)])\s+(?P<text>\S.*)")
 
 #: A headline has at least this many words and at most this many.
 HEADLINE_MIN_WORDS = 3
@@ -374,27 +394,55 @@ HEADLINE_MAX_WORDS = 30
 #: Where the readers' comments start: the article never runs past such a line.
 COMMENTS_START = re.compile(
     r"(?:\d+\s+)?(?:Comments?|Reader comments|Leave a (?:comment|reply)|Add (?:a|your) comment"
-    r"|Join the (?:conversation|discussion)|Commentaires?|Réagissez|Kommentare?|Diskussion)\s*(?:\(\d+\))?\W*"
+    r"|Join the (?:conversation|discussion)|Commentaires?|Réagissez|Kommentare?|Diskussion"
+    r"|Comments (?:from|by) (?:our )?[\w' ]{0,30}readers)\s*(?:\(\d+\))?\W*"
     r"|.{0,120}\b(?:wrote|says|said|a écrit|schrieb)\s*:"
     r"|Report this Comment.{0,120}", _I)
 #: A comment's header names its writer and time: "On December 23, 2014, at 10:07 PM, jdoe wrote:",
-#: "jdoe • 2 weeks ago" (a name, a separator, how long ago).
+#: "jdoe • 2 weeks ago" (a name, a separator, how long ago), "December 29, 2014 jdoe:" (a date, a user name).
 COMMENT_HEADER = re.compile(r".{0,120}(?:\d{1,2}:\d{2}|\b(?:19|20)\d\d\b).{0,60}\b(?:wrote|says|a écrit|schrieb)\s*:"
                             r"|Report this Comment.{0,120}"
-                            r"|[^•·|]{1,60}\s[•·|]\s(?:\d{1,3}|an?|one)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago",
+                            r"|[^•·|]{1,60}\s[•·|]\s(?:\d{1,3}|an?|one)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago"
+                            r"|[A-Z][a-z]{2,8}\.? \d{1,2}, (?:19|20)\d\d,? (?:at \d{1,2}:\d{2} ?[ap]m )?[\w.-]{2,40}:",
                             _I)
 #: A link under each comment: "Reply", "Report abuse" (two of them under a "Comments" heading: the comments).
 COMMENT_MARKER = re.compile(r"(?:Reply|Report(?: abuse| comment)?|Flag|Like Reply|Répondre|Antworten|Responder)\W*", _I)
-#: How many segments above the article block are searched for the headline.
+#: A comment system's own controls under its heading: at least so many within so many lines of it.
+COMMENT_CONTROLS = re.compile(
+    r"(?:Post (?:a |your )?comments?(?: \[ Discussion Guidelines\])?|Add (?:a |your )?comment|Leave a (?:comment|reply)"
+    r"|(?:Sign|Log) ?in(?: to comment)?|To post comments,? sign in|Newest(?: \| Oldest)?|Oldest(?: \| Newest)?"
+    r"|Sort by\b.{0,30}|Powered by \w[\w.]{0,30}|Get Livefyre|Discussion Guidelines|Comment policy"
+    r"|Subscribe to comments)\W*", _I)
+COMMENT_CONTROLS_MIN = 2
+COMMENT_CONTROLS_WINDOW = 8
+#: How many segments above the article block are searched for the headline (and how many into the block, past a
+#: promotion or teaser that stands above the headline).
 HEADLINE_SEARCH_LINES = 40
+HEADLINE_BELOW_LINES = 8
 #: What a byline or a date just under a headline-like line adds to its score as the page's headline.
 HEADLINE_BYLINE_BONUS = 3.0
+#: What a headline-like line gets for saying what the page's ``<title>``-style line says (in proportion to how far
+#: their words agree, from this much: F1 of their stems), and for using the words of the article's first paragraphs.
+HEADLINE_TITLE_BONUS = 4.5
+HEADLINE_TITLE_AGREEMENT = 0.5
+HEADLINE_ARTICLE_BONUS = 2.5
+#: Words are compared by their first letters (a stemmer for any language).
+STEM_LETTERS = 5
+#: A line the page repeats more than twice is a label (the site's, a section's) when it has at most this many words,
+#: else the headline its share boxes repeat.
+LABEL_MAX_WORDS = 4
 #: Each word of a headline-like line beyond this many lowers its score (a standfirst is longer than a headline).
 HEADLINE_LONG_WORDS = 12
 #: What a headline never holds: an e-mail address, a byline, a photo agency credit, a login prompt.
+#: And what a photo's caption ends with: its credit in brackets after a sentence ("You are what you search. (The
+#: Associated Press)"), an agency's or photographer's credit ("(AP Photo)", "(Photo by Jane Doe)"), a bracket
+#: left empty by a renderer ("( )"); a line wholly in brackets, an image's file name ("harbour-view.jpg").
 NOT_HEADLINE = re.compile(
     r"@\w|^(?:by|par|von)\s|\b(?:via|/)\s*(?:Getty|AP|AFP|Reuters|Shutterstock)\b|\bGetty Images\b"
-    r"|logged in|\bsign (?:in|up)\b|\bnewsletter\b|\bsubscribe\b|\bcookies?\b", _I)
+    r"|logged in|\bsign (?:in|up)\b|\bnewsletter\b|\bsubscribe\b|\bcookies?\b"
+    r"|[.!?][\"”’]?\s*[(\[][^()\[\]]{2,60}[)\]]\W*$|\((?:AP|AFP|Reuters|EPA|Getty)\b[^()]{0,40}\)\W*$"
+    r"|\((?:Photo|Image|Picture|Foto)s?\s*(?:by\b|:|/|courtesy\b)[^()]{0,60}\)\W*$|\(\s*\)\W*$|^\(.*\)$"
+    r"|\.(?:jpe?g|png|gif|webp)\b", _I)
 #: A list of other stories after the article: at least this many titles with a byline or date under them, or
 #: this many titles with a one-sentence teaser (of so many characters, ending with its stop) each.
 TEASER_MIN_STARTS = 2
@@ -405,10 +453,53 @@ TEASER_MAX_CHARS = 300
 #: case leaves in small letters.
 TITLE_CASE_SHARE = 0.8
 TITLE_SMALL_WORDS = frozenset("a an the and or nor but of in on at to for by with from as vs via".split())
-#: ... and the list reaches the end of the article block but for this many segments (an advertisement).
+#: Function words (articles, prepositions, conjunctions, pronouns, auxiliaries) of the commonest news languages.
+#: jusText's stop-word lists are far longer (they hold "point", "show", "david" and "john"): they measure prose, not
+#: grammar. A line of capitalised words with none of these is people's names ("David Cenciotti, The Aviationist");
+#: a line that ends with one is a sentence a renderer cut at a link ("Say what you will about"), not a headline.
+FUNCTION_WORDS = frozenset(
+    # English
+    "a an the and or nor but of in on at to for by with from as into onto about than that this these those"
+    " is are was were be been am has have had do does did will would can could should may might must"
+    " i you he she it we they me him her us them my your his its our their who whom whose which what"
+    # French
+    " le la les l un une des du de d et ou mais à au aux en dans pour par sur avec sans sous que qui dont ce cet"
+    " cette ces son sa ses leur leurs est sont été"
+    # German
+    " der die das dem den des ein eine einem einen einer eines und oder aber von zu zum zur mit für auf im in"
+    " an am bei nach aus über unter ist sind war wird dass sein seine ihr ihre"
+    # Spanish, Italian, Portuguese
+    " el los las lo y e o pero del al con por para sin sobre entre es son su sus il gli lo della delle dei di"
+    " da nel nella per che non é os as do da dos das no na nos nas em um uma".split())
+#: A list of titles with dates is a box inside the article when at least this many long paragraphs follow it.
+ARTICLE_GOES_ON = 2
+#: A run of at least this many headlines in title case, one a line, is a menu of other stories wherever it stands.
+TITLE_LIST_MIN_ITEMS = 4
+#: ... and the list reaches the end of the article block but for this many segments (an advertisement), with at
+#: most this many chrome segments (a label, "Editor's Picks") between two of its items.
 TEASER_TAIL = 10
+TEASER_MAX_GAP = 4
+#: The title of a video or a gallery in a list of other stories: "VIDEO: Harbour seal pup rescued".
+MEDIA_TITLE = re.compile(r"(?:VIDEO|WATCH|PHOTOS|GALLERY|LISTEN|AUDIO)\s*:\s*\S.{8,150}")
 #: A line that gives a date has at most this many words ("on December 29, 2014 at 3:02 PM, updated ...").
 DATED_MAX_WORDS = 10
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+          r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|janvier|février|mars|avril|mai|juin|juillet|août|septembre"
+          r"|octobre|novembre|décembre|januar|februar|märz|juni|juli|oktober|dezember)\.?")
+#: A date as a stamp writes it, with its year or its time of day: "December 24, 2014", "24 Dec. 2014",
+#: "2019-01-21", "12/24/2014", "12.29.14", "8:17 AM", "13:49".
+STAMP_DATE = re.compile(
+    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b|\b\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{_MONTH},?\s+(?:19|20)\d\d\b"
+    r"|\b(?:19|20)\d\d-\d{1,2}-\d{1,2}\b|\b\d{1,2}[/.]\d{1,2}[/.](?:(?:19|20)\d\d|\d\d)\b"
+    r"|\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\b\.?)?", _I)
+#: Besides its dates and people's names (capitalised words), a stamp line holds only these words: "Joanne Anderson
+#: By Joanne Anderson on December 24, 2014 at 8:17 AM, updated December 24, 2014 at 8:25 AM", "Submitted on Mon,
+#: 2019-01-21 13:49", "Follow on Twitter on December 28, 2014 at 9:10 PM".
+STAMP_WORDS = frozenset(
+    "by on at in and updated posted published submitted modified filed written last first created edited"
+    " am pm a.m p.m gmt bst utc est edt cst cdt pst pdt cet cest et pt of the le am um par von".split())
+#: A stamp line has at most this many words.
+STAMP_MAX_WORDS = 30
 #: A closing blurb about the writer: "Jane Doe is a reporter at ...", "Jane writes about ...".
 WRITER_BLURB = re.compile(
     r"(?:[A-Z][\w.'’-]+ ){0,2}[A-Z][\w.'’-]+ (?:is|was|has been|writes|covers|reports)\b.{0,100}?"
@@ -419,6 +510,16 @@ WRITER_BLURB = re.compile(
 SITE_PROMO = re.compile(
     r"(?:Sign up|Subscribe|Follow us|Like us|Download|Get (?:the|our)|Join (?:us|our|the)|Click|Tap|Share (?:this|your)"
     r"|Tell us|Let us know|Send us|Email us|Contact us|Don't miss|Never miss|Want more|Read more|For more)\b", _I)
+#: An investment disclosure at the end of an article: "Jane Doe owns shares of Apple.", "Disclosure: I am long AAPL",
+#: "The Harbour Gazette has a disclosure policy."
+DISCLOSURE = re.compile(
+    r"Disclosures?\s*:|(?:[A-Z][\w.'’-]+ ){1,3}(?:owns|holds|has no position in|has a position in|had no position in)"
+    r"\b.{0,40}\b(?:shares|stock|positions?|options)\b|.{0,60}\bhas a disclosure policy\b", _I)
+#: The site's call to action inside a closing paragraph: "To get the full story, simply click here.", "Try it free
+#: for 30 days".
+CALL_TO_ACTION = re.compile(
+    r"\b(?:(?:simply |just )?(?:click|tap) here|sign up (?:now|today|here|for free)|subscribe (?:now|today|here)"
+    r"|free for \d+ days|(?:start|begin) (?:your|a) free trial)\b", _I)
 #: An invitation to follow the writer: "Follow her on Twitter".
 FOLLOW_ME = re.compile(r"\bFollow (?:him|her|them|me|us|@\w+)\b.{0,40}\b(?:Twitter|Facebook|Instagram|on)\b", _I)
 #: A photo credit on a line of its own, as pages print them under a picture: "Photo by Jane Doe/Getty Images",

@@ -60,7 +60,7 @@ from .linerules import (
     split_names,
     text_key,
 )
-from .pagechrome import Layout, find_layout, might_be_page, plain
+from .pagechrome import Layout, find_layout, might_be_page, plain, stamp_metadata
 
 __all__ = [
     "LineDecision",
@@ -135,11 +135,22 @@ def _page_decisions(lines: list[str], layout: Layout, meta: Collector, learned: 
         elif where == "caption" and out.kinds[j] in ("body", "continued", "caption"):
             out.set(j, "credit" if layout.reasons[j] == "photo credit" else "caption", layout.reasons[j])
         elif where == "chrome" or (where == "meta" and out.kinds[j] in ("body", "continued")):
+            if where == "meta" and out.kinds[j] == "body":
+                _read_stamp(masked[j], meta)
             out.texts[j] = lines[j]
             out.set(j, "chrome", layout.reasons[j]) if lines[j] else out.set(j, "blank")
         elif out.kinds[j] == "blank":
             out.texts[j] = lines[j]
     return out
+
+
+def _read_stamp(text: str, meta: Collector) -> None:
+    """The writer and the date of a page's byline or stamp line that no line rule reads (see
+    :func:`~searchnews.ingest.pagechrome.stamp_metadata`)."""
+    names, date = stamp_metadata(text)
+    meta.add_authors(names)
+    if date:
+        meta.add_date("published", parse_date(date))
 
 
 def _decide(lines: list[str], headline: str | None, meta: Collector, learned: frozenset[str],

@@ -242,10 +242,11 @@ def _heads_item(op, av, icase: bool) -> set[tuple[str, bool]]:
         current = {("", False)}
         for count in range(1, min(high, max(low, HEAD_CHARS)) + 1):
             current = _concat(current, once)
+            if all(open_ for _, open_ in current):
+                found |= current  # (further repetitions only follow starts already complete)
+                break
             if count >= low:
                 found |= current
-            if all(open_ for _, open_ in current):
-                break
         else:
             if high > max(low, HEAD_CHARS):  # more repetitions may follow what was listed
                 found |= {(start, True) for start, _ in current}
