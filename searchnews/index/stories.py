@@ -292,6 +292,10 @@ def _band_multipliers() -> np.ndarray:
     return generator.randint(0, 1 << 62, size=(BANDS, ROWS), dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 
 
+#: Signatures turned into band keys at a time (bounds the memory of a sync of a big index).
+BAND_CHUNK = 20_000
+
+
 def band_keys(signatures: np.ndarray) -> np.ndarray:
     """One 64-bit key per band of each signature: ``(n, BANDS)`` int64.
 
@@ -300,11 +304,16 @@ def band_keys(signatures: np.ndarray) -> np.ndarray:
     """
     import numpy as np
 
-    values = np.asarray(signatures).reshape(-1, NUM_PERM)[:, :BANDS * ROWS]
-    values = values.reshape(-1, BANDS, ROWS).astype(np.uint64)
-    with np.errstate(over="ignore"):
-        keys = (values * _band_multipliers()).sum(axis=2, dtype=np.uint64)
-        keys ^= keys >> np.uint64(31)
+    signatures = np.asarray(signatures).reshape(-1, NUM_PERM)
+    keys = np.empty((len(signatures), BANDS), dtype=np.uint64)
+    multipliers = _band_multipliers()
+    # A chunk of signatures at a time: as 64-bit values a million signatures would take gigabytes.
+    for start in range(0, len(signatures), BAND_CHUNK):
+        values = signatures[start:start + BAND_CHUNK, :BANDS * ROWS].reshape(-1, BANDS, ROWS).astype(np.uint64)
+        with np.errstate(over="ignore"):
+            chunk = (values * multipliers).sum(axis=2, dtype=np.uint64)
+            chunk ^= chunk >> np.uint64(31)
+        keys[start:start + BAND_CHUNK] = chunk
     return keys.view(np.int64)
 
 
@@ -317,10 +326,11 @@ class _Bands:
     no sort of millions of keys).
     """
 
-    def __init__(self, numbers: np.ndarray, signatures: np.ndarray, *, sort: bool) -> None:
+    def __init__(self, numbers: np.ndarray, keys: np.ndarray, *, sort: bool) -> None:
+        """``numbers`` of the articles and the :func:`band_keys` of their signatures."""
         import numpy as np
 
-        keys = band_keys(signatures).ravel()
+        keys = np.asarray(keys).ravel()
         numbers = np.repeat(numbers, BANDS)
         self._sorted = sort
         if sort:
@@ -880,9 +890,18 @@ class StoryTable:
     def _bands(self, *, sort: bool) -> _Bands:
         import numpy as np
 
-        rows = self._read("SELECT number, signature FROM articles WHERE signature IS NOT NULL")
-        numbers = np.array([number for number, _blob in rows], dtype=np.int64)
-        return _Bands(numbers, _from_blobs([blob for _number, blob in rows]), sort=sort)
+        # Read a chunk at a time: the signatures of a million articles, as Python objects, would not fit.
+        numbers_parts, key_parts = [np.zeros(0, dtype=np.int64)], [np.zeros((0, BANDS), dtype=np.int64)]
+        last = -1
+        while True:
+            rows = self._read("SELECT number, signature FROM articles WHERE signature IS NOT NULL AND number > ? "
+                              "ORDER BY number LIMIT ?", (last, BAND_CHUNK))
+            if not rows:
+                break
+            numbers_parts.append(np.array([number for number, _blob in rows], dtype=np.int64))
+            key_parts.append(band_keys(_from_blobs([blob for _number, blob in rows])))
+            last = rows[-1][0]
+        return _Bands(np.concatenate(numbers_parts), np.concatenate(key_parts), sort=sort)
 
     def _add(self, db: sqlite3.Connection, bands: _Bands,
              batch: list[tuple[str, np.ndarray | None, frozenset[str]]]) -> tuple[int, np.ndarray, list[int]]:
