@@ -1,8 +1,8 @@
 """Every hit of a search as CSV or JSON Lines, a chunk of text at a time.
 
-The rows come from :meth:`searchnews.NewsIndex.iter_search`, which reads the
-hits a page at a time from one view of the index, so an export of 100,000
-hits never holds them all.
+The rows come from :meth:`searchnews.NewsIndex.iter_search`, which ranks the
+search once and reads the hits a page at a time from one view of the index,
+so an export of 100,000 hits never holds them all.
 
 Terms:
     JSON Lines row
