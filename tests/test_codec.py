@@ -248,3 +248,36 @@ def test_the_whoosh_internals_the_codec_relies_on_are_there(tmp_path):
         assert name in whoosh3.W3TermsReader.__init__.__code__.co_names or hasattr(whoosh3.W3TermsReader, name)
     assert {"_terms", "_perdoc"} <= set(SegmentReader.__init__.__code__.co_names)
     assert whoosh3.W3TermInfo._struct.format in ("!BfIBBfII", b"!BfIBBfII")
+
+
+def test_the_whoosh_internals_the_rest_of_searchnews_reads_through_the_codec(tmp_path):
+    """What the helpers at the end of codec.py read, on the pinned Whoosh version, on a real index."""
+    from whoosh import columns as whoosh_columns
+    from whoosh.index import TOC
+    from whoosh.query import NumericRange, Prefix
+
+    ix = build(tmp_path / "ix", make_articles(30), stock=False, segments=2)
+    with ix.writer() as writer:
+        writer.delete_by_term(S.ID, "a0003")
+        writer.merge = False
+    assert callable(Prefix._btexts) and callable(NumericRange._compile_query)
+    assert isinstance(S.make_scoring()._field_B, dict)
+    assert C.read_toc(ix).generation == C.latest_generation(ix.storage) == TOC._latest_generation(ix.storage, "MAIN")
+    assert [s.segment_id() for s in C.index_segments(ix)] == [s.segment_id() for s in ix._segments()]
+    with ix.reader() as reader:
+        leaves = [leaf for leaf, _ in reader.leaf_readers()]
+        assert sum(len(C.deleted_docnums(leaf)) for leaf in leaves) == 1
+        leaf = leaves[0]
+        count = leaf.doc_count_all()
+        numbers = C.column_numbers(leaf.column_reader(S.DATE, translate=False), count)
+        assert numbers.tolist() == list(leaf.column_reader(S.DATE, translate=False))
+        texts = C.column_texts(leaf.column_reader(S.SOURCE, translate=False), count)
+        assert texts == [v.decode() if v else None for v in leaf.column_reader(S.SOURCE, translate=False)]
+        for column in (leaf.column_reader(S.DATE, translate=False), leaf.column_reader(S.SOURCE, translate=False)):
+            if isinstance(column, whoosh_columns.NumericColumn.Reader):
+                assert {"_typecode", "_count", "_default", "_dbfile", "_basepos"} <= set(vars(column))
+            if isinstance(column, whoosh_columns.VarBytesColumn.Reader):
+                assert {"_lengths", "_dbfile", "_basepos"} <= set(vars(column))
+        word = next(iter(leaf.lexicon(S.TEXT)))
+        assert C.term_location(leaf, S.TEXT, word)[1] == leaf.doc_frequency(S.TEXT, word)
+        assert C.term_location(leaf, S.TEXT, b"zzzzunknown") is None

@@ -52,7 +52,12 @@ version is pinned in ``pyproject.toml``): ``SegmentWriter`` attributes ``schema`
 ``_keycoder``; ``SegmentReader`` attributes ``_terms`` and ``_perdoc``; the
 W3 term-info byte prefix (flags, weight, doc frequency, length bytes, max
 weight, min and max id) that ``W3TermsReader.frequency``/``doc_frequency``
-read in place; ``whoosh.util.numeric._length_byte_cache``.
+read in place; ``whoosh.util.numeric._length_byte_cache``. And, for the rest of
+searchnews (the functions at the end of this module, so that no other module
+touches them): ``MultiTerm._btexts``, ``NumericRange._compile_query``,
+``BM25F._field_B``, ``FileIndex._read_toc`` and ``_segments``, ``TOC._latest_generation``, a segment's
+``_deleted``, and the readers of Whoosh's numeric and bytes columns
+(``_typecode``, ``_count``, ``_default``, ``_dbfile``, ``_basepos``, ``_lengths``).
 """
 
 from __future__ import annotations
@@ -88,11 +93,23 @@ __all__ = [
     "ArraySegmentWriter",
     "FieldArrays",
     "SegmentArrays",
+    "abandon_segment",
+    "bm25_b",
+    "column_numbers",
+    "column_texts",
+    "compiled_range",
     "create_array_index",
+    "deleted_docnums",
+    "expanded_words",
     "field_arrays",
+    "finish_segment",
+    "index_segments",
     "is_array_index",
+    "latest_generation",
     "open_array_index",
+    "read_toc",
     "segment_arrays",
+    "term_location",
 ]
 
 #: The extension of a segment's arrays file.
@@ -933,3 +950,103 @@ def create_array_index(path: str, schema) -> ArrayIndex:
 def open_array_index(path: str) -> ArrayIndex:
     """Open the index at ``path`` (Whoosh's ``open_dir``, with this codec's writers)."""
     return ArrayIndex(FileStorage(path, readonly=False), indexname=_DEF_INDEX_NAME)
+
+
+# ---------------------------------------------------------------------------
+# Whoosh's private attributes that the rest of searchnews needs, in one place (tests/test_codec.py
+# checks each against the pinned version).
+
+
+def term_location(reader, fieldname: str, tbytes: bytes) -> tuple[int, int, int] | None:
+    """(first posting, document frequency, first position) of a term in a segment of this codec, or ``None``."""
+    try:
+        info = reader._terms.term_info(fieldname, tbytes)
+    except (TermNotFound, KeyError):
+        return None
+    return info.post_start, info._df, info.pos_start
+
+
+def deleted_docnums(reader) -> frozenset[int]:
+    """The deleted document numbers of a segment reader (``SegmentReader.segment()._deleted``)."""
+    deleted = getattr(reader.segment(), "_deleted", None)
+    return frozenset(deleted) if deleted else frozenset()
+
+
+def expanded_words(q, reader) -> Iterable:
+    """The index words a prefix, wildcard, fuzzy or range query stands for in ``reader`` (``MultiTerm._btexts``)."""
+    return q._btexts(reader)
+
+
+def compiled_range(q, reader):
+    """The query of terms a numeric or date range stands for (``NumericRange._compile_query``)."""
+    return q._compile_query(reader)
+
+
+def bm25_b(weighting, fieldname: str) -> float:
+    """The ``B`` of a field in Whoosh's ``BM25F`` (``BM25F._field_B``, else ``B``)."""
+    return weighting._field_B.get(fieldname, weighting.B)
+
+
+def read_toc(ix):
+    """An index's table of contents as of its last commit (``FileIndex._read_toc``)."""
+    return ix._read_toc()
+
+
+def latest_generation(storage, indexname: str = _DEF_INDEX_NAME) -> int:
+    """The generation of the newest table of contents in a storage (``TOC._latest_generation``)."""
+    from whoosh.index import TOC
+
+    return TOC._latest_generation(storage, indexname)
+
+
+def index_segments(ix) -> list:
+    """An index's segments as of its last commit (``FileIndex._segments``)."""
+    return ix._segments()
+
+
+def finish_segment(writer):
+    """Write out a lock-free segment writer's segment and return it, or ``None`` when it holds no document.
+
+    As Whoosh's ``MpWriter`` does (``SegmentWriter._finalize_segment`` / ``_close_segment``): the
+    writer is never committed or cancelled, which would delete the temporary folder that every
+    writer of the index shares.
+    """
+    if writer.docnum == 0:
+        writer._close_segment()
+        return None
+    return writer._finalize_segment()
+
+
+def abandon_segment(writer) -> None:
+    """Close a lock-free segment writer without writing its segment (its files are removed as orphans)."""
+    writer._close_segment()
+
+
+def column_numbers(reader, count: int) -> np.ndarray:
+    """A segment's numeric column as ``uint64``, read in one piece where Whoosh's layout allows."""
+    from whoosh import columns as whoosh_columns
+
+    if isinstance(reader, whoosh_columns.NumericColumn.Reader) and reader._typecode == "Q":
+        stored = reader._count  # the writer leaves out the trailing documents without a value
+        data = np.frombuffer(reader._dbfile.get(reader._basepos, stored * 8), dtype=">u8").astype(np.uint64) \
+            if stored else np.empty(0, dtype=np.uint64)
+        if stored >= count:
+            return data[:count]
+        return np.concatenate([data, np.full(count - stored, reader._default, dtype=np.uint64)])
+    return np.fromiter((int(value) for value in reader), dtype=np.uint64, count=count)
+
+
+def column_texts(reader, count: int) -> list[str | None]:
+    """A segment's bytes column as text (``None`` where empty), read in one piece where Whoosh's layout allows."""
+    from whoosh import columns as whoosh_columns
+
+    if isinstance(reader, whoosh_columns.VarBytesColumn.Reader):
+        lengths = reader._lengths
+        blob = reader._dbfile.get(reader._basepos, sum(lengths)) if len(lengths) else b""
+        texts: list[str | None] = []
+        position = 0
+        for length in lengths:
+            texts.append(blob[position:position + length].decode("utf-8", "replace") if length else None)
+            position += length
+        return texts
+    return [value.decode("utf-8", "replace") if value else None for value in reader]

@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator
 from whoosh.index import TOC
 from whoosh.reading import SegmentReader
 
+from .codec import read_toc
 from .folder import remove_orphans
 
 __all__ = ["Transaction"]
@@ -45,7 +46,7 @@ class Transaction:
 
     def __init__(self, ix) -> None:
         self.ix = ix
-        toc = ix._read_toc()
+        toc = read_toc(ix)
         self.schema = toc.schema
         self.generation = toc.generation
         self.segments: list = list(toc.segments)

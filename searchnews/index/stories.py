@@ -423,7 +423,7 @@ def _array_ids(leaf) -> Iterator[tuple[str, int]]:
 
     Raises ``LookupError`` for a segment of another codec (read through Whoosh then).
     """
-    from .codec import ArraySegment, field_arrays
+    from .codec import ArraySegment, deleted_docnums, field_arrays
 
     if not isinstance(leaf.segment(), ArraySegment):
         raise LookupError("not an array segment")
@@ -434,7 +434,7 @@ def _array_ids(leaf) -> Iterator[tuple[str, int]]:
 
     terms = arrays.terms()
     owners = np.repeat(np.arange(len(terms)), arrays.df).tolist()
-    deleted = leaf.segment()._deleted or ()
+    deleted = deleted_docnums(leaf)
     for owner, docnum in zip(owners, arrays.docs.tolist(), strict=True):
         if docnum not in deleted:
             yield terms[owner].decode("utf-8"), docnum

@@ -41,7 +41,7 @@ from ..ingest.corpus import SourceFile
 from ..ingest.learning import GroupCounts, count_lines, group_of
 from ..models import Article, FileProblem
 from . import schema as S
-from .codec import ArraySegmentWriter, open_array_index
+from .codec import ArraySegmentWriter, abandon_segment, finish_segment, open_array_index
 from .documents import document
 from .stories import body_row
 
@@ -120,14 +120,10 @@ def index_files(ix, files: Sequence[SourceFile],
                 else:
                     problems.append(item)
             yield FileResult(source, tuple(ids), tuple(problems), tuple(docnums), segment_id, tuple(signatures))
-        if writer.docnum == 0:
-            writer._close_segment()
-            yield None
-        else:
-            yield writer._finalize_segment()  # as Whoosh's MpWriter does
+        yield finish_segment(writer)
     except BaseException:
         with contextlib.suppress(Exception):
-            writer._close_segment()
+            abandon_segment(writer)
         raise
 
 
@@ -144,13 +140,10 @@ def merge_segments(ix, segments: Sequence) -> object:
                 writer.add_reader(reader)
             finally:
                 reader.close()
-        if writer.docnum == 0:
-            writer._close_segment()
-            return None
-        return writer._finalize_segment()
+        return finish_segment(writer)
     except BaseException:
         with contextlib.suppress(Exception):
-            writer._close_segment()
+            abandon_segment(writer)
         raise
 
 

@@ -49,7 +49,7 @@ from whoosh.index import EmptyIndexError, IndexVersionError
 from ..errors import CorpusError, DocumentError, IndexCorrupt, IndexLocked, IndexNotFound, IndexNotWritable
 from ..models import FileProblem, IndexReport
 from . import schema as S
-from .codec import ArrayIndex, is_array_index, open_array_index
+from .codec import ArrayIndex, index_segments, is_array_index, latest_generation, open_array_index, read_toc
 from .commit import Transaction
 from .folder import OWN_NAMES, WriteLock, foreign_entries, remove_orphans
 from .manifest import MANIFEST_NAME, Entry, Manifest
@@ -212,7 +212,7 @@ def _empty_index(path: str):
 
     storage = FileStorage(path)
     schema = S.make_schema()
-    generation = TOC._latest_generation(storage, "MAIN") + 1
+    generation = latest_generation(storage) + 1
     for name in OWN_NAMES:  # the manifest and the story table describe the old index
         with contextlib.suppress(FileNotFoundError):
             os.remove(os.path.join(path, name))
@@ -260,7 +260,7 @@ def open_index(path: str | os.PathLike[str]):
     except Exception as exc:
         raise IndexCorrupt(f"the index at {path} is damaged ({type(exc).__name__}: {exc}); rebuild it with "
                            f"searchnews index PATH --rebuild") from None
-    if not retry_on_commit(lambda: is_array_index(ix._segments())):
+    if not retry_on_commit(lambda: is_array_index(index_segments(ix))):
         raise IndexCorrupt(f"the index at {path} was written by an older version of searchnews, in another "
                            f"storage format; rebuild it with searchnews index PATH --rebuild")
     missing = set(S.make_schema().names()) - names
@@ -741,7 +741,7 @@ class _Run:
     def remove_leftovers(self) -> None:
         """Remove the segment files no committed version uses (an interrupted round, a failed commit)."""
         try:
-            toc = self.ix._read_toc()
+            toc = read_toc(self.ix)
         except Exception:  # the index cannot be read: leave everything as it is
             return
         remove_orphans(self.folder, toc.generation, {s.segment_id() for s in toc.segments})

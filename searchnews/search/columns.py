@@ -50,10 +50,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh import columns as whoosh_columns
 from whoosh.util.times import datetime_to_long, long_to_datetime
 
 from ..index import schema as S
+from ..index.codec import column_numbers, column_texts
 
 __all__ = ["NO_CODE", "NO_DATE", "Columns", "columns_of", "date_value", "value_date"]
 
@@ -109,14 +109,14 @@ class Columns:
             count = leaf.doc_count_all()
             end = offset + count
             if leaf.has_column(S.DATE):
-                raw = _numbers(leaf.column_reader(S.DATE, translate=False), count)
+                raw = column_numbers(leaf.column_reader(S.DATE, translate=False), count)
                 dates[offset:end] = np.where(raw == _WHOOSH_NO_DATE, NO_DATE, raw.astype(np.int64))
             if leaf.has_column(S.SOURCE):
-                sources[offset:end] = source_table.codes(_texts(leaf.column_reader(S.SOURCE, translate=False),
+                sources[offset:end] = source_table.codes(column_texts(leaf.column_reader(S.SOURCE, translate=False),
                                                                 count))
             if leaf.has_column(S.LANGUAGE):
                 languages[offset:end] = language_table.codes(
-                    _texts(leaf.column_reader(S.LANGUAGE, translate=False), count))
+                    column_texts(leaf.column_reader(S.LANGUAGE, translate=False), count))
             if leaf.has_deletions():
                 deleted = getattr(leaf, "deleted_docs_set", None)
                 if deleted is None:
@@ -254,32 +254,6 @@ def _code_of(names: tuple[str | None, ...], value: str | None) -> int | None:
         return names.index(value, 1)
     except ValueError:
         return None
-
-
-def _numbers(reader, count: int) -> np.ndarray:
-    """A segment's numeric column as ``uint64``, read in one piece where Whoosh's layout allows."""
-    if isinstance(reader, whoosh_columns.NumericColumn.Reader) and reader._typecode == "Q":
-        stored = reader._count  # the writer leaves out the trailing documents without a value
-        data = np.frombuffer(reader._dbfile.get(reader._basepos, stored * 8), dtype=">u8").astype(np.uint64) \
-            if stored else np.empty(0, dtype=np.uint64)
-        if stored >= count:
-            return data[:count]
-        return np.concatenate([data, np.full(count - stored, reader._default, dtype=np.uint64)])
-    return np.fromiter((int(value) for value in reader), dtype=np.uint64, count=count)
-
-
-def _texts(reader, count: int) -> list[str | None]:
-    """A segment's bytes column as text (``None`` where empty), read in one piece where Whoosh's layout allows."""
-    if isinstance(reader, whoosh_columns.VarBytesColumn.Reader):
-        lengths = reader._lengths
-        blob = reader._dbfile.get(reader._basepos, sum(lengths)) if len(lengths) else b""
-        texts: list[str | None] = []
-        position = 0
-        for length in lengths:
-            texts.append(blob[position:position + length].decode("utf-8", "replace") if length else None)
-            position += length
-        return texts
-    return [value.decode("utf-8", "replace") if value else None for value in reader]
 
 
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

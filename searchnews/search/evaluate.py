@@ -39,9 +39,16 @@ import numpy as np
 from whoosh import query, scoring
 from whoosh.query import Query, compound
 from whoosh.query.qcore import _NullQuery
-from whoosh.reading import TermNotFound
 
-from ..index.codec import ArraySegment, FieldArrays, segment_arrays
+from ..index.codec import (
+    ArraySegment,
+    FieldArrays,
+    bm25_b,
+    compiled_range,
+    expanded_words,
+    segment_arrays,
+    term_location,
+)
 
 __all__ = ["Evaluator", "MatcherEvaluator", "Matches", "supports"]
 
@@ -110,11 +117,7 @@ class _Segment:
         key = (fieldname, tbytes)
         found = memo.get(key, _UNKNOWN)
         if found is _UNKNOWN:
-            try:
-                info = self.reader._terms.term_info(fieldname, tbytes)
-                found = (info.post_start, info._df, info.pos_start)
-            except (TermNotFound, KeyError):
-                found = None
+            found = term_location(self.reader, fieldname, tbytes)
             if len(memo) >= LOOKUP_MEMO_SIZE:
                 memo.clear()
             memo[key] = found
@@ -245,7 +248,7 @@ class Evaluator:
         parent = self.searcher.get_parent()
         idf = parent.idf(fieldname, tbytes)
         avgfl = parent.avg_field_length(fieldname) or 1
-        b = weighting._field_B.get(fieldname, weighting.B)
+        b = bm25_b(weighting, fieldname)
         k1 = weighting.K1
 
         def score(weights, lengths, docs):
@@ -330,7 +333,7 @@ class Evaluator:
         words: dict[bytes, None] = {}
         per_segment = []
         for segment in self.segments:
-            found = [w if isinstance(w, bytes) else field.to_bytes(w) for w in q._btexts(segment.reader) if w]
+            found = [w if isinstance(w, bytes) else field.to_bytes(w) for w in expanded_words(q, segment.reader) if w]
             per_segment.append(found)
             words.update(dict.fromkeys(found))
         if not words:
@@ -354,7 +357,7 @@ class Evaluator:
         return _concat(parts, scored)
 
     def _numeric_range(self, q, scored: bool) -> Matches:
-        compiled = q._compile_query(self.searcher.reader())
+        compiled = compiled_range(q, self.searcher.reader())
         return self._positive(compiled, scored)
 
     def _constant(self, q: query.ConstantScoreQuery, scored: bool) -> Matches:

@@ -36,6 +36,7 @@ from whoosh.util.times import TimeError
 from ..errors import QuerySyntaxError
 from ..index import schema as S
 from ..index.analysis import DEFAULT_LANGUAGE, analysis_language, is_stop, term_of
+from ..index.codec import expanded_words
 from .querysyntax import check_query
 
 __all__ = [
@@ -267,7 +268,7 @@ def check_expansions(q: Query, reader, text: str) -> None:
     """Refuse a wildcard or a range of words that matches too many words of this index (it would be slow)."""
     for leaf in q.leaves():
         if isinstance(leaf, query.MultiTerm):
-            count = sum(1 for _ in itertools.islice(leaf._btexts(reader), MAX_EXPANSIONS + 1))
+            count = sum(1 for _ in itertools.islice(expanded_words(leaf, reader), MAX_EXPANSIONS + 1))
             if count > MAX_EXPANSIONS:
                 shown, needle, advice = _expansion_text(leaf)
                 if needle == "[{":
