@@ -101,9 +101,9 @@ def test_reading_a_column_in_one_piece_gives_whoosh_s_own_values(built, monkeypa
     ix = open_index(built.path)
     with ix.searcher() as searcher:
         fast = Columns.read(searcher.reader())
-        monkeypatch.setattr(module, "_numbers", lambda reader, count: np.fromiter(
+        monkeypatch.setattr(module, "column_numbers", lambda reader, count: np.fromiter(
             (int(value) for value in reader), dtype=np.uint64, count=count))
-        monkeypatch.setattr(module, "_texts", lambda reader, count: [
+        monkeypatch.setattr(module, "column_texts", lambda reader, count: [
             value.decode("utf-8") if value else None for value in reader])
         slow = Columns.read(searcher.reader())
     assert np.array_equal(fast.dates, slow.dates)
