@@ -270,7 +270,7 @@ class Searchnews:
         """A context in which the settings replace the constants of searchnews's schema and plan modules."""
         import contextlib
 
-        from searchnews.search import plan, searching
+        from searchnews.search import parse, plan, searching
 
         schema = self.schema
 
@@ -283,7 +283,7 @@ class Searchnews:
             try:
                 for name, value in self.settings.items():
                     if name == "PARSE":  # "before": no reading of pasted text and question marks
-                        plan.parse = searching.parse_query
+                        plan.parse = parse.parse_query
                         continue
                     module = plan if name.startswith("plan.") else schema if name in TUNABLE else None
                     if module is not None:

@@ -598,3 +598,25 @@ def test_reuters_daily_reports_with_other_figures_are_not_chained_into_one_story
     fed = [article_id for article_id, record in records.items() if record["headline"] == FED_HEADLINE]
     fed_stories = {story_map.get(article_id, article_id) for article_id in fed}
     assert len(fed) >= 10 and len(fed_stories) >= len(fed) // 3
+
+
+@pytest.mark.parametrize("sort", [True, False])
+def test_band_lookups_find_what_a_brute_force_finds_as_articles_are_added(sort):
+    """The LSH index answers like a scan of every key, through its sorted main part, runs and merges."""
+    import numpy as np
+
+    rng = np.random.default_rng(4)
+    keys = rng.integers(0, 50, size=(300, D.BANDS), dtype=np.int64)  # few distinct keys: many matches
+    numbers = np.arange(300, dtype=np.int64)
+    bands = D._Bands(numbers[:40], keys[:40], sort=sort)
+    known = list(range(40))
+    for start in range(40, 300, 13):
+        batch = list(range(start, min(300, start + 13)))
+        looked = keys[batch]
+        found = bands.lookup(looked)
+        for row, article in enumerate(batch):
+            # (band keys carry their band in them, so any key shared is a band shared)
+            want = {n for n in known if set(keys[n].tolist()) & set(looked[row].tolist())}
+            assert found[row] == want, (start, article)
+        bands.add(looked, batch)
+        known += batch

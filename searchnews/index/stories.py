@@ -317,13 +317,22 @@ def band_keys(signatures: np.ndarray) -> np.ndarray:
     return keys.view(np.int64)
 
 
+#: Runs of band keys added since the main part was sorted, before they are merged into one.
+MAX_RUNS = 8
+
+
 class _Bands:
     """The band keys of stored signatures, to look up candidates: an LSH index in numpy arrays.
 
-    With ``sort=True`` the keys are sorted once and each lookup is a binary
-    search (a sync that adds many articles); otherwise each lookup sorts the
-    few keys looked up and scans the table's keys (a sync that adds a few:
-    no sort of millions of keys).
+    The keys of the table's articles are the main part. With ``sort=True``
+    it is sorted once and each lookup is a binary search (a sync that adds
+    many articles); otherwise each lookup sorts the few keys looked up and
+    scans the main part (a sync that adds a few: no sort of millions of
+    keys). Keys added during the sync go into small sorted runs, merged
+    together past :data:`MAX_RUNS` and into a sorted main part once they hold
+    a quarter as many keys: each key is copied a logarithmic number of
+    times, not once per batch (inserting into the sorted arrays copied them
+    whole for every batch of a million-article sync).
     """
 
     def __init__(self, numbers: np.ndarray, keys: np.ndarray, *, sort: bool) -> None:
@@ -331,13 +340,47 @@ class _Bands:
         import numpy as np
 
         keys = np.asarray(keys).ravel()
-        numbers = np.repeat(numbers, BANDS)
+        numbers = np.repeat(np.asarray(numbers, dtype=np.int64), BANDS)
         self._sorted = sort
         if sort:
             order = np.argsort(keys, kind="stable")
             keys, numbers = keys[order], numbers[order]
         self._keys = keys
         self._numbers = numbers
+        self._runs: list[tuple[np.ndarray, np.ndarray]] = []
+
+    @staticmethod
+    def _sorted_hits(keys: np.ndarray, numbers: np.ndarray, wanted: np.ndarray, order: np.ndarray) -> np.ndarray:
+        """``row << 32 | number`` for each looked-up key (``wanted``, sorted) found in sorted ``keys``."""
+        import numpy as np
+
+        low = np.searchsorted(keys, wanted, "left")
+        high = np.searchsorted(keys, wanted, "right")
+        hits = np.flatnonzero(high > low)
+        if not len(hits):
+            return np.zeros(0, dtype=np.int64)
+        counts = (high - low)[hits]
+        rows = np.repeat(order[hits] // BANDS, counts)
+        firsts = np.cumsum(counts) - counts
+        where = np.repeat(low[hits] - firsts, counts) + np.arange(int(counts.sum()))
+        return (rows.astype(np.int64) << 32) | numbers[where].astype(np.int64)
+
+    @staticmethod
+    def _scanned_hits(keys: np.ndarray, numbers: np.ndarray, wanted: np.ndarray, order: np.ndarray) -> np.ndarray:
+        """The same for unsorted ``keys``: each of them looked up among the few wanted."""
+        import numpy as np
+
+        if not len(wanted) or not len(keys):
+            return np.zeros(0, dtype=np.int64)
+        at = np.minimum(np.searchsorted(wanted, keys), len(wanted) - 1)
+        hits = np.flatnonzero(wanted[at] == keys)
+        low = np.searchsorted(wanted, keys[hits], "left")
+        high = np.searchsorted(wanted, keys[hits], "right")
+        counts = high - low
+        firsts = np.cumsum(counts) - counts
+        positions = np.repeat(low - firsts, counts) + np.arange(int(counts.sum()))
+        rows = order[positions] // BANDS
+        return (rows.astype(np.int64) << 32) | np.repeat(numbers[hits], counts).astype(np.int64)
 
     def lookup(self, keys: np.ndarray) -> list[set[int]]:
         """For each row of band keys (one signature's), the article numbers that share one."""
@@ -347,30 +390,12 @@ class _Bands:
         flat = keys.ravel()
         order = np.argsort(flat)
         wanted = flat[order]
-        if self._sorted:  # sorted queries read the sorted keys in order: several times faster
-            low = np.searchsorted(self._keys, wanted, "left")
-            high = np.searchsorted(self._keys, wanted, "right")
-            hits = np.flatnonzero(high > low)
-            if not len(hits):
-                return found
-            counts = (high - low)[hits]
-            rows = np.repeat(order[hits] // BANDS, counts)
-            firsts = np.cumsum(counts) - counts
-            where = np.repeat(low[hits] - firsts, counts) + np.arange(int(counts.sum()))
-            pairs = np.unique((rows.astype(np.int64) << 32) | self._numbers[where].astype(np.int64))
-            rows, numbers = (pairs >> 32).tolist(), (pairs & 0xFFFFFFFF).tolist()
-            for row, number in zip(rows, numbers, strict=True):
-                found[row].add(number)
-            return found
-        if not len(wanted) or not len(self._keys):
-            return found
-        at = np.minimum(np.searchsorted(wanted, self._keys), len(wanted) - 1)
-        hits = np.flatnonzero(wanted[at] == self._keys)
-        low = np.searchsorted(wanted, self._keys[hits], "left").tolist()
-        high = np.searchsorted(wanted, self._keys[hits], "right").tolist()
-        for number, start, end in zip(self._numbers[hits].tolist(), low, high, strict=True):
-            for query in order[start:end].tolist():
-                found[query // BANDS].add(number)
+        main = self._sorted_hits if self._sorted else self._scanned_hits
+        parts = [main(self._keys, self._numbers, wanted, order)]
+        parts += [self._sorted_hits(run_keys, run_numbers, wanted, order) for run_keys, run_numbers in self._runs]
+        pairs = np.unique(np.concatenate(parts))
+        for row, number in zip((pairs >> 32).tolist(), (pairs & 0xFFFFFFFF).tolist(), strict=True):
+            found[row].add(number)
         return found
 
     def add(self, keys: np.ndarray, numbers: list[int]) -> None:
@@ -379,14 +404,23 @@ class _Bands:
 
         flat = keys.ravel()
         repeated = np.repeat(np.asarray(numbers, dtype=np.int64), BANDS)
-        if not self._sorted:
-            self._keys = np.concatenate([self._keys, flat])
-            self._numbers = np.concatenate([self._numbers, repeated])
-            return
         order = np.argsort(flat, kind="stable")
-        at = np.searchsorted(self._keys, flat[order])
-        self._keys = np.insert(self._keys, at, flat[order])
-        self._numbers = np.insert(self._numbers, at, repeated[order])
+        self._runs.append((flat[order], repeated[order]))
+        added = sum(len(run_keys) for run_keys, _ in self._runs)
+        if self._sorted and added * 4 >= len(self._keys):
+            self._runs.append((self._keys, self._numbers))
+            self._keys, self._numbers = self._merged()
+            self._runs = []
+        elif len(self._runs) > MAX_RUNS:
+            self._runs = [self._merged()]
+
+    def _merged(self) -> tuple[np.ndarray, np.ndarray]:
+        import numpy as np
+
+        keys = np.concatenate([run_keys for run_keys, _ in self._runs])
+        numbers = np.concatenate([run_numbers for _, run_numbers in self._runs])
+        order = np.argsort(keys, kind="stable")
+        return keys[order], numbers[order]
 
 
 def _shared_bands(keys: np.ndarray) -> list[list[int]]:
