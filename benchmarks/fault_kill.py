@@ -77,7 +77,7 @@ main()
 """
 
 READER = """
-import json, os, sys, time
+import json, os, sys, time, traceback
 from searchnews import NewsIndex, SearchnewsError
 index, stop = sys.argv[1], sys.argv[2]
 queries = errors = over = 0
@@ -93,7 +93,7 @@ while not os.path.exists(stop):
         pass  # no index yet (a run starting from nothing)
     except Exception as exc:
         errors += 1
-        print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        print(traceback.format_exc(), file=sys.stderr)
     time.sleep(0.01)
 print(json.dumps({"queries": queries, "errors": errors, "over": over}))
 """

@@ -176,6 +176,28 @@ def test_merging_keeps_exactly_the_live_documents_in_order(tmp_path):
             assert got.field_length(field) == want.field_length(field)  # exact sums, not rounded bytes
 
 
+def test_a_reader_open_before_a_merge_reads_stored_fields_after_the_merge_deleted_its_files(tmp_path):
+    """A search that began before a writer merged its segments away must still read them (it opened them)."""
+    articles = make_articles(60, seed=3)
+    array = build(tmp_path / "ix", articles, stock=False, segments=3)
+    reader = array.reader()
+    try:
+        before = set(tmp_path.joinpath("ix").iterdir())
+        with array.writer() as writer:
+            writer.add_document(**document(make_articles(1, seed=4)[0]))
+            writer.optimize = True  # merges the three segments into one and deletes their files
+        gone = before - set(tmp_path.joinpath("ix").iterdir())
+        assert any(path.name.endswith("._stored.col") for path in gone)
+        stored = [reader.stored_fields(n) for n in range(reader.doc_count_all())]
+        assert [fields[S.ID] for fields in stored] == [a.id for a in articles]
+        count = reader.doc_count_all()
+        dated = C.column_numbers(reader.column_reader(S.DATE, translate=False), count)
+        assert int((dated != dated.max()).sum()) == sum(a.date is not None for a in articles)
+        assert reader.doc_field_length(0, S.TEXT) > 0
+    finally:
+        reader.close()
+
+
 def test_block_quality_skipping_gives_the_true_top_ten(tmp_path):
     """Whoosh's top-N collector skips blocks by their best possible score; the blocks' statistics must hold."""
     rng = random.Random(2)

@@ -414,6 +414,50 @@ def test_reader_waits_for_a_writer_instead_of_failing(news, tmp_path):
     assert result["waited"] >= 0.4
 
 
+def _leave_a_hot_journal(table: Path) -> None:
+    """A writer killed mid-transaction, after it wrote changed pages to the table: its journal stays behind."""
+    code = ("import os, signal, sqlite3, sys\n"
+            "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "db.execute('PRAGMA cache_size=1')\n"  # changed pages spill to the file before the commit
+            "db.execute('BEGIN')\n"
+            "db.execute('UPDATE articles SET story = id, shared = 0')\n"
+            "db.execute('WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) '\n"
+            "           'INSERT INTO articles (id, story, signature) '\n"
+            "           'SELECT ? || i, ?, zeroblob(4000) FROM n', ('x', 'x'))\n"
+            "os.kill(os.getpid(), signal.SIGKILL)\n")
+    result = subprocess.run([sys.executable, "-c", code, str(table)], capture_output=True, text=True)
+    assert result.returncode == -9, result.stderr
+    assert table.with_name(table.name + "-journal").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_a_reader_rolls_back_what_a_killed_writer_left_and_reads_the_table_as_it_was(news, tmp_path, caplog):
+    index = tmp_path / "index"
+    index_folder(news, index)
+    before = stories(index)
+    _leave_a_hot_journal(index / STORIES_NAME)
+    with StoryTable.open(index, readonly=True) as table:
+        assert table.count() == 4  # the four articles, none of the 300 rows the killed writer added
+    assert stories(index) == before == [{"outlet-a.txt", "outlet-b.txt", "wire.txt"}]
+    assert not (index / (STORIES_NAME + "-journal")).exists()
+    assert "cannot be read" not in caplog.text
+
+
+def test_a_reader_that_cannot_roll_back_a_killed_writer_says_so_and_searches_without_copies(
+        news, tmp_path, caplog, monkeypatch):
+    index = tmp_path / "index"
+    index_folder(news, index)
+    _leave_a_hot_journal(index / STORIES_NAME)
+    monkeypatch.setattr(D, "_roll_back_hot_journal", lambda path: False)  # as in a folder it may not write to
+    with StoryTable.open(index, readonly=True) as table:
+        assert table.story_map() == {}
+    assert "cannot be read (attempt to write a readonly database); no copies are known" in caplog.text
+    monkeypatch.undo()
+    with NewsIndex.open(index) as ix:  # the next writer (or a reader that may write) rolls it back
+        assert ix.search("harbour").total >= 0
+    assert stories(index) == [{"outlet-a.txt", "outlet-b.txt", "wire.txt"}]
+
+
 # ---------------------------------------------------------------------------
 # interruptions and failures
 

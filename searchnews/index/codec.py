@@ -872,11 +872,36 @@ class ArrayTermsReader(w3.W3TermsReader):
 
 
 class ArrayPerDocReader(w3.W3PerDocReader):
-    """W3's per-document reader with exact field lengths from the arrays."""
+    """W3's per-document reader with exact field lengths from the arrays.
+
+    Unlike W3's, it opens the segment's column files (stored fields
+    included) when it is made, not at their first use: a writer that commits
+    meanwhile may delete the files of segments it merged away, and a file
+    already open stays readable while one not yet opened is gone. Opening
+    them here puts a missing file inside the retries of Whoosh's
+    ``FileIndex.reader`` instead of in the middle of a search.
+    """
 
     def __init__(self, storage, segment: ArraySegment) -> None:
         super().__init__(storage, segment)
         self._arrays = SegmentArrays(storage, segment)
+        prefix, ext = segment.make_filename("."), self.COLUMN_EXT
+        try:
+            for name in storage.list():
+                if name.startswith(prefix) and name.endswith(ext):
+                    fieldname = name[len(prefix):-len(ext)]
+                    self._colfiles[fieldname] = (storage.open_file(name), 0, storage.file_length(name))
+        except BaseException:
+            self.close()
+            raise
+
+    COLUMN_EXT = w3.W3Codec.COLUMN_EXT
+
+    def has_column(self, fieldname) -> bool:
+        return fieldname in self._colfiles
+
+    def _get_column_file(self, fieldname):
+        raise KeyError(f"segment {self._segment.segment_id()} has no column {fieldname!r}")
 
     def lengths(self, fieldname: str) -> np.ndarray | None:
         """Every document's exact length of a field (0 where the field is empty), or ``None``."""

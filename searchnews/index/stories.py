@@ -553,6 +553,36 @@ _SQLITE_ERRNO = {
 #: SQLITE_IOERR_WRITE: SQLite reports a full disk as SQLITE_FULL, a file-size limit or quota as this.
 _WRITE_FAILED = (778, (errno.ENOSPC, "a write to the story table failed: the disk may be full"))
 _CORRUPT = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+#: SQLITE_READONLY_ROLLBACK: a read-only connection found a hot journal (a writer died mid-transaction).
+_HOT_JOURNAL = 776
+
+
+def _roll_back_hot_journal(path: str) -> bool:
+    """Roll back the transaction a dead writer left in the table's journal; False when it cannot be done here.
+
+    Any read-write connection does this at its first read, and only when no
+    live connection holds the write lock (SQLite's definition of a *hot*
+    journal), so it cannot undo the work of a writer still running. A
+    read-only connection cannot, and fails instead: readers call this once
+    and try again. It needs write access to the folder (else the table stays
+    unreadable until the next ``index`` run, which rolls it back itself).
+    """
+    uri = "file:" + path.replace("?", "%3f").replace("#", "%23") + "?mode=rw"
+    try:
+        db = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT)
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        log.debug("story table %s: the journal a writer left cannot be rolled back (%s)", path, exc)
+        return False
+    log.info("story table %s: rolled back the transaction an interrupted writer left", path)
+    return True
+
+
+def _is_hot_journal(exc: sqlite3.Error) -> bool:
+    return getattr(exc, "sqlite_errorcode", 0) == _HOT_JOURNAL
 
 
 def _os_error(exc: sqlite3.Error, path: str) -> OSError:
@@ -631,10 +661,15 @@ class StoryTable:
         if not os.path.exists(path):
             return None
         db = None
+        uri = "file:" + path.replace("?", "%3f").replace("#", "%23") + "?mode=ro"
         try:
-            uri = "file:" + path.replace("?", "%3f").replace("#", "%23") + "?mode=ro"
-            db = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT)
-            version = db.execute("PRAGMA user_version").fetchone()[0]
+            try:
+                db = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT)
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+            except sqlite3.Error as exc:
+                if db is None or not _is_hot_journal(exc) or not _roll_back_hot_journal(path):
+                    raise
+                version = db.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.Error as exc:
             log.warning("story table %s cannot be read (%s); no copies are known", path, exc)
             if db is not None:
@@ -693,7 +728,12 @@ class StoryTable:
         if self._db is None:
             return []
         try:
-            return self._db.execute(sql, params).fetchall()
+            try:
+                return self._db.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:  # a writer died since this reader opened the table
+                if not (self.readonly and _is_hot_journal(exc) and _roll_back_hot_journal(self.path)):
+                    raise
+                return self._db.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
             if not self.readonly:
                 raise _os_error(exc, self.path) from None
