@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
-from webtools import hostile_index, sample_server  # noqa: F401  (fixtures of the web app's tests)
+from webtools import client, hostile_client, hostile_index, sample_server  # noqa: F401  (fixtures of the web app's tests)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = ROOT / "corpus"

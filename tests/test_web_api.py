@@ -13,25 +13,12 @@ import pytest
 
 pytest.importorskip("starlette", reason="the web app's tests need the serve extra: pip install '.[serve]'")
 from starlette.testclient import TestClient
+from webtools import LOCAL
 
 from searchnews import NewsIndex
 from searchnews.web import create_app
 from searchnews.web.openapi import PARAMETERS, openapi
 from searchnews.web.params import API_PARAMETERS
-
-LOCAL = "http://127.0.0.1"
-
-
-@pytest.fixture(scope="module")
-def client(sample_index):
-    with TestClient(create_app(sample_index), base_url=LOCAL) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def hostile_client(hostile_index):
-    with TestClient(create_app(hostile_index), base_url=LOCAL) as client:
-        yield client
 
 
 def cli_json(index, *args: str) -> dict:

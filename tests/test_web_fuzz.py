@@ -10,9 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 pytest.importorskip("starlette", reason="the web app's tests need the serve extra: pip install '.[serve]'")
-from starlette.testclient import TestClient
 
-from searchnews.web import create_app
 from searchnews.web.params import API_PARAMETERS
 
 NAMES = sorted({name for names in API_PARAMETERS.values() for name in names} | {"page"})
@@ -31,12 +29,6 @@ values = st.one_of(
 )
 pairs = st.lists(st.tuples(st.one_of(st.sampled_from(NAMES), st.text(max_size=8)), values), max_size=6)
 ids = st.one_of(st.text(max_size=20), st.sampled_from(["", "%", "%FF", "a/b", "..", "similar"]))
-
-
-@pytest.fixture(scope="module")
-def client(sample_index):
-    with TestClient(create_app(sample_index), base_url="http://127.0.0.1") as client:
-        yield client
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

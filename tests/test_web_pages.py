@@ -9,26 +9,11 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 pytest.importorskip("starlette", reason="the web app's tests need the serve extra: pip install '.[serve]'")
-from starlette.testclient import TestClient
 from webtools import Links, params_of
 
-from searchnews.web import create_app
 from searchnews.web.params import SearchRequest, parse_request
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCAL = "http://127.0.0.1"
-
-
-@pytest.fixture(scope="module")
-def client(sample_index):
-    with TestClient(create_app(sample_index), base_url=LOCAL) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def hostile_client(hostile_index):
-    with TestClient(create_app(hostile_index), base_url=LOCAL) as client:
-        yield client
 
 
 def page(client, path: str = "/", **params) -> tuple[str, Links]:

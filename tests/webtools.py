@@ -51,6 +51,9 @@ HOSTILE_RECORDS = [
     },
 ]
 
+#: The base address of the in-process test clients.
+LOCAL = "http://127.0.0.1"
+
 
 @pytest.fixture(scope="session")
 def hostile_index(tmp_path_factory) -> Path:
@@ -105,6 +108,28 @@ def live_server(index: Path, *extra: str):
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def client(sample_index):
+    """An in-process client of the web app over the sample index (Starlette's test client)."""
+    with _test_client(sample_index) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def hostile_client(hostile_index):
+    """An in-process client of the web app over :func:`hostile_index`."""
+    with _test_client(hostile_index) as client:
+        yield client
+
+
+def _test_client(index: Path):
+    from starlette.testclient import TestClient
+
+    from searchnews.web import create_app
+
+    return TestClient(create_app(index), base_url=LOCAL)
 
 
 @pytest.fixture(scope="session")

@@ -356,6 +356,24 @@ class _Plan:
     other_numbers: frozenset[int]
 
 
+def _first_match(entries, text: str, start: int,
+                 missing: frozenset[int]) -> tuple[int, re.Match[str]] | None:
+    """The first of ``entries`` (number, match method, required words) from ``start`` on that matches ``text``."""
+    low: str | bool | None = None  # the text in lower case; False when words are unsafe to look for
+    for index, method, required in entries:
+        if index < start or index in missing:
+            continue
+        if required is not None:
+            if low is None:
+                low = lower_if_safe(text) or False
+            if low is not False and not _has_words(low, required):  # type: ignore[arg-type]
+                continue
+        found = method(text)
+        if found is not None:
+            return index, found
+    return None
+
+
 def _has_words(low: str, required: tuple[tuple[str, ...], ...]) -> bool:
     for words in required:
         for word in words:
@@ -466,36 +484,12 @@ class PatternSet:
         """
         plan = (self._plans.get((text[:HEAD_CHARS], bisect.bisect_right(self._bounds, len(text)), skip))
                 or self._plan(text, skip))
-        low: str | bool | None = None  # the text in lower case; False when words are unsafe to look for
-        if start == 0:
-            if plan.gate is None or plan.gate.fullmatch(text) is None:
-                # None of the gated patterns matches: the first of the others that does is the answer.
-                if plan.other_numbers <= missing:
-                    return None
-                for index, method, required in plan.others:
-                    if index in missing:
-                        continue
-                    if required is not None:
-                        if low is None:
-                            low = lower_if_safe(text) or False
-                        if low is not False and not _has_words(low, required):  # type: ignore[arg-type]
-                            continue
-                    found = method(text)
-                    if found is not None:
-                        return index, found
+        if start == 0 and (plan.gate is None or plan.gate.fullmatch(text) is None):
+            # None of the gated patterns matches: the first of the others that does is the answer.
+            if plan.other_numbers <= missing:
                 return None
-        for index, method, required in plan.candidates:
-            if index < start or index in missing:
-                continue
-            if required is not None:
-                if low is None:
-                    low = lower_if_safe(text) or False
-                if low is not False and not _has_words(low, required):  # type: ignore[arg-type]
-                    continue
-            found = method(text)
-            if found is not None:
-                return index, found
-        return None
+            return _first_match(plan.others, text, 0, missing)
+        return _first_match(plan.candidates, text, start, missing)
 
     def matches(self, text: str) -> bool:
         """Whether any pattern matches ``text``."""
