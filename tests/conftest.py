@@ -63,6 +63,6 @@ def benchmark_module():
     return load
 
 
-# The long run of the query fuzz tests (tests/test_query_fuzz.py): CI uses Hypothesis' default
+# The long run of the fuzz and property tests (tests/fuzzing.py): CI uses each test's own
 # number of examples; pass --hypothesis-profile=searchnews-long to try many more.
 settings.register_profile("searchnews-long", max_examples=20_000, deadline=None, database=None)

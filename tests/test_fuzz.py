@@ -14,7 +14,8 @@ import tempfile
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, example, given, settings
+from fuzzing import fuzz_settings
+from hypothesis import HealthCheck, example, given
 from hypothesis import strategies as st
 
 from searchnews import NewsIndex, QuerySyntaxError
@@ -142,7 +143,7 @@ HOSTILE_BYTES = st.one_of(
 )
 
 
-@settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@fuzz_settings(150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(HOSTILE_BYTES, st.sampled_from([".txt", ".html", ".json", ".jsonl"]))
 @example(b"\xff\xfe" + b"\x00" * 9, ".txt")
 @example(b'{"title": "t", "body": [1, {"a": 2}], "date": "2022-13-45", "authors": 7}', ".json")
@@ -184,7 +185,7 @@ QUERIES = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@fuzz_settings(300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(QUERIES)
 @example("x" * 10_000)
 @example("*" * 50)
@@ -264,7 +265,7 @@ NAMES = st.lists(st.one_of(st.text(max_size=15), st.sampled_from(["AFP", "Reuter
                  max_size=3)
 
 
-@settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@fuzz_settings(200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(WHENS, WHENS, NAMES, NAMES, st.sampled_from(["relevance", "newest", "oldest", "popular"]),
        st.one_of(st.none(), st.text(max_size=8), st.sampled_from(["30d", "2w", "0d", "-1d", "1y"])),
        st.booleans(), st.booleans())
@@ -283,7 +284,7 @@ def test_any_filters_give_results_or_a_filter_error(sample_index_ix, since, unti
     assert results.facets is None or results.facets.articles <= results.total
 
 
-@settings(max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@fuzz_settings(100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(WHENS, WHENS, NAMES, st.sampled_from(["auto", "day", "week", "month"]))
 def test_any_timeline_filters_give_a_timeline_or_a_filter_error(sample_index_ix, since, until, sources, by):
     try:

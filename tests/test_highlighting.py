@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from fuzzing import fuzz_settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from searchnews.index.analysis import term_of
@@ -172,7 +173,7 @@ def test_a_snippet_near_the_start_starts_with_the_first_word():
 WORDS_OF_TEXT = st.lists(st.text(alphabet="abcdefghij", min_size=1, max_size=14), min_size=1, max_size=120)
 
 
-@settings(max_examples=300, deadline=None)
+@fuzz_settings(300, deadline=None)
 @given(WORDS_OF_TEXT, st.integers(0, 10_000), st.integers(30, 240))
 def test_snippets_start_and_end_at_word_boundaries(words, pick, width):
     text = " ".join(words)
@@ -213,7 +214,7 @@ _WORDS = st.sampled_from(["rate", "rates", "Rating", "rated", "interest", "inter
                           "policies", "happy", "happiness", "hoping", "hop", "e-mail", "x", "a.b.c", "rate's"])
 
 
-@settings(max_examples=300)
+@fuzz_settings(300)
 @given(st.lists(st.tuples(_WORDS, st.sampled_from([" ", ", ", ". ", "\n\n", "-", "'"])), max_size=30),
        st.sets(st.sampled_from(["rate", "interest", "us", "u.s", "polici", "happi", "hope", "hop", "mail"]),
                min_size=1, max_size=4))

@@ -15,7 +15,8 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from fuzzing import fuzz_settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from searchnews.ingest import linerules, pagechrome
@@ -117,7 +118,7 @@ PIECES = ["Photo", "photo:", "credit", "(", ")", "[", "]", ":", ",", ".", " ", "
           "é", "Σ", "ς", "x", "Image", "caption", "Légende", "Most read", "Tags", "Mis à jour"]
 
 
-@settings(max_examples=400, deadline=None)
+@fuzz_settings(400, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=12), st.sampled_from(sorted(SETS)),
        st.booleans())
 def test_generated_lines_get_the_answer_of_each_pattern_in_turn(pieces, name, spaced):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import tempfile
 
-from hypothesis import HealthCheck, example, given, settings
+from fuzzing import fuzz_settings
+from hypothesis import HealthCheck, example, given
 from hypothesis import strategies as st
 
 from searchnews.errors import QuerySyntaxError, SearchnewsError
@@ -14,7 +15,7 @@ from searchnews.ingest.corpus import decode
 from searchnews.models import Article, FileProblem
 from searchnews.search.querysyntax import check_query
 
-SETTINGS = settings(max_examples=200, deadline=None, database=None,
+SETTINGS = fuzz_settings(200, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
 # Bytes that look a little like scraped text now and then, not only noise.

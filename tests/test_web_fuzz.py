@@ -6,7 +6,8 @@ import json
 from urllib.parse import quote
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from fuzzing import fuzz_settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 pytest.importorskip("starlette", reason="the web app's tests need the serve extra: pip install '.[serve]'")
@@ -31,7 +32,7 @@ pairs = st.lists(st.tuples(st.one_of(st.sampled_from(NAMES), st.text(max_size=8)
 ids = st.one_of(st.text(max_size=20), st.sampled_from(["", "%", "%FF", "a/b", "..", "similar"]))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@fuzz_settings(300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(route=st.sampled_from(ROUTES), params=pairs, article_id=ids)
 def test_no_request_fails_the_server(client, route, params, article_id):
     path = route.replace("{id}", quote(article_id, safe="") or "x")
