@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 
+import pytest
 from fuzzing import fuzz_settings
 from hypothesis import HealthCheck, example, given
 from hypothesis import strategies as st
@@ -128,4 +129,18 @@ def test_clean_text_is_idempotent_on_hard_wrapped_text(headline, paragraphs):
     first = clean_text(headline + "\n\n" + "\n\n".join(paragraphs))
     again = clean_text(first.headline + "\n\n" + "\n\n".join(first.body))
     assert again.headline == first.headline
+    assert again.body == first.body
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "known limitation, found by the long fuzz profile: 'at the edge' (where Source: lines and stamps are "
+    "metadata) is counted in the text's non-blank lines, dropped ones included, so once cleaning has dropped "
+    "lines below a Source: line, cleaning its output again finds that line at the edge and takes it as metadata"))
+def test_a_source_line_kept_as_text_stays_text_when_cleaned_again():
+    # Below the Source: line: a sign-off (metadata), one paragraph and the headline repeated (dropped), so the
+    # line is fifth from the bottom, out of the bottom window of four; in the cleaned text it is second.
+    first = clean_text("council council\n\ncouncil\n\ncouncil\n\ncouncil\n\ncouncil\nRelated: council council\n"
+                       "Source: council statistics office\nAFP\n\ncouncil\n\ncouncil\ncouncil")
+    assert "Source: council statistics office" in first.body
+    again = clean_text(first.headline + "\n\n" + "\n\n".join(first.body))
     assert again.body == first.body
